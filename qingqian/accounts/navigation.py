@@ -1,0 +1,71 @@
+"""Navigation per role: what each kind of user sees in the top bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qingqian.accounts.choices import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    roles: frozenset[str] | None  # None: everyone, including the public
+
+
+NAV: list[NavItem] = [
+    NavItem("public:home", _("首页"), None),
+    NavItem(
+        "accounts:staff_home",
+        _("工作台"),
+        frozenset(
+            {
+                Role.TASKFORCE_OFFICE,
+                Role.DEPARTMENT_HANDLER,
+                Role.COUNTY_HANDLER,
+                Role.DEBTOR_CLERK,
+                Role.AUDITOR,
+                Role.LEADERSHIP,
+            }
+        ),
+    ),
+    NavItem(
+        "registry:organisation_list",
+        _("单位名录"),
+        frozenset(
+            {
+                Role.TASKFORCE_OFFICE,
+                Role.DEPARTMENT_HANDLER,
+                Role.COUNTY_HANDLER,
+                Role.AUDITOR,
+                Role.LEADERSHIP,
+                Role.SYSTEM_ADMIN,
+            }
+        ),
+    ),
+    NavItem("accounts:portal_home", _("企业服务"), frozenset({Role.ENTERPRISE_USER})),
+    NavItem(
+        "accounts:admin_home",
+        _("系统管理"),
+        frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}),
+    ),
+]
+
+
+def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    roles: set[str] = (
+        set(getattr(user, "roles", set())) if getattr(user, "is_authenticated", False) else set()
+    )
+    out = []
+    for item in NAV:
+        if item.roles is not None and not (roles & item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        out.append({"url": url, "label": item.label, "active": active})
+    return out

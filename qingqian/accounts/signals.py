@@ -1,0 +1,34 @@
+"""Security events: logins and logouts go to the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+
+from qingqian.core.events import record_event
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    with transaction.atomic():
+        record_event(actor=user, action="accounts.login.succeeded", obj=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        with transaction.atomic():
+            record_event(actor=user, action="accounts.logout", obj=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    with transaction.atomic():
+        record_event(
+            actor=None,
+            action="accounts.login.failed",
+            data={"username": str(credentials.get("username", ""))[:150]},
+        )

@@ -1,0 +1,1 @@
+"""Models of dashboards: filled in by its own issue."""

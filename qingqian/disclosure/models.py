@@ -1,0 +1,1 @@
+"""Models of disclosure: filled in by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of enforcement: filled in by its own issue."""

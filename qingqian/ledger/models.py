@@ -1,0 +1,1 @@
+"""Models of ledger: filled in by its own issue."""

@@ -1,0 +1,1 @@
+"""Models of oversight: filled in by its own issue."""

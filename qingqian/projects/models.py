@@ -1,0 +1,1 @@
+"""Models of projects: filled in by its own issue."""
