@@ -6,7 +6,9 @@ from ninja import NinjaAPI
 
 from qingqian.accounts.api import router as accounts_router
 from qingqian.accounts.api_auth import STAFF_AUTH
+from qingqian.complaints.api import router as complaints_router
 from qingqian.core.api import install_error_handlers
+from qingqian.ledger.api import router as ledger_router
 from qingqian.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -24,3 +26,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/ledger", ledger_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -13,8 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QINGQIAN_VAR_DIR", str(BASE_DIR / "var")))
 SHARED_DIR = Path(env_str("QINGQIAN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 
-# development | test | production
-QINGQIAN_ENV = env_str("QINGQIAN_ENV", "development")
+# development | test | production (the test suite is "test" even when the variable is unset)
+QINGQIAN_ENV = env_str("QINGQIAN_ENV", "test" if "pytest" in sys.modules else "development")
 PRODUCTION = QINGQIAN_ENV == "production"
 
 SECRET_KEY = secret_key(var_dir=VAR_DIR, production=PRODUCTION)
@@ -117,6 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if QINGQIAN_ENV == "test":
+    # Fast hashing for the suite only; argon2 itself is exercised by a dedicated test.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -132,6 +136,7 @@ USE_TZ = True
 # --- Static and uploaded files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence lives outside the web root and is served only through permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("qingqian.disclosure.urls")),
     path("", include("qingqian.accounts.urls")),
     path("registry/", include("qingqian.registry.urls")),
+    path("complaints/", include("qingqian.complaints.urls")),
+    path("ledger/", include("qingqian.ledger.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -1,10 +1,8 @@
-from __future__ import annotations
-
 import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from qingqian.accounts.models import ApiToken
 from qingqian.accounts.services import token_create, token_revoke
@@ -69,24 +67,27 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 @router.post(
     "/tokens", response={201: TokenCreatedOut, 400: ErrorOut}, summary="创建访问令牌（令牌只显示一次）"
 )
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     issued = token_create(
         actor=request.user, user=request.user, name=payload.name, scope=payload.scope, days=payload.days
     )  # type: ignore[arg-type]
     t = issued.token
-    return 201, {
-        "id": t.pk,
-        "name": t.name,
-        "prefix": t.prefix,
-        "scope": t.scope,
-        "expires_at": t.expires_at,
-        "revoked_at": t.revoked_at,
-        "token": issued.secret,
-    }
+    return Status(
+        201,
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "scope": t.scope,
+            "expires_at": t.expires_at,
+            "revoked_at": t.revoked_at,
+            "token": issued.secret,
+        },
+    )
 
 
 @router.post("/tokens/{token_id}/revoke", response={204: None}, summary="吊销访问令牌")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)

@@ -72,6 +72,7 @@ def _org(
 def seed_registry(report: SeedReport) -> None:
     call_command("load_regions", verbosity=0)
     call_command("load_lpr", verbosity=0)
+    call_command("seed_calendar", verbosity=0)
     city = Region.objects.get(code=data.CITY_CODE)
     departments: dict[str, Organisation] = {}
     for name, short, _resp, _real in data.DEPARTMENTS:

@@ -1,12 +1,10 @@
-from __future__ import annotations
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qingqian.core.api import ErrorOut, Pagination
-from qingqian.core.permissions import Action
+from qingqian.core.permissions import Action, require
 from qingqian.registry import selectors, services
 from qingqian.registry.models import Organisation, Region
 
@@ -75,13 +73,14 @@ def list_regions(request: HttpRequest) -> object:
 @router.get("/organisations", response=list[OrganisationOut], summary="单位名录（按权限范围）")
 @paginate(Pagination)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> object:
+    require(request.user, Action.VIEW, Organisation)
     return selectors.organisation_list_for(user=request.user, filters=filters.dict(exclude_none=True))
 
 
 @router.post(
     "/organisations", response={201: OrganisationOut, 400: ErrorOut, 403: ErrorOut}, summary="登记单位"
 )
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
     region = get_object_or_404(Region, pk=payload.region_id)
     sup = (
         get_object_or_404(
@@ -99,7 +98,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
         region=region,
         supervising_department=sup,
     )
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/organisations/{org_id}/routing", response=RoutingOut, summary="转办规则解释（谁主管谁负责）")

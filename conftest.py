@@ -1,0 +1,39 @@
+"""Shared fixtures. Personas come from qingqian.accounts.testing (the demo users)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Seed the demo city once per test database; each test then runs in a rolled-back transaction."""
+    from qingqian.accounts.testing import build_world
+
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db: Any) -> Any:
+    """The demo city with one user per role (see qingqian/accounts/testing.py). Re-seeded if a
+    transactional test flushed the database."""
+    from qingqian.accounts.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_for() -> Any:
+    """`client_for(user)` → a Django test client logged in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def _login(user: Any) -> Client:
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return _login

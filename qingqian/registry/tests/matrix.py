@@ -1,0 +1,44 @@
+from qingqian.core.testing.matrix import ALL_PERSONAS, Endpoint, Page
+
+READERS = frozenset({"office", "finance", "sasac", "county", "auditor", "leader", "sysadmin"})
+
+
+def _org_in_every_scope(world):  # type: ignore[no-untyped-def]
+    """市教育局: a city-level organ that the office, finance (responsible), auditors and leaders see."""
+    from qingqian.registry.models import Organisation
+
+    return {"org_id": Organisation.objects.get(name="石家庄市教育局").pk}
+
+
+PAGES = [
+    Page("registry:organisation_list", READERS),
+    # sasac and county do not reach a city-level organ: 404, like an object that doesn't exist.
+    Page(
+        "registry:organisation_detail",
+        frozenset({"office", "finance", "auditor", "leader", "sysadmin"}),
+        kwargs=_org_in_every_scope,
+    ),
+]
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/registry/regions", ALL_PERSONAS),
+    Endpoint("GET", "/api/v1/registry/organisations", ALL_PERSONAS - {"public"} - {"secadmin", "auditadmin"}),
+    Endpoint(
+        "POST",
+        "/api/v1/registry/organisations",
+        frozenset({"office", "sysadmin"}),
+        body=lambda w: {
+            "name": "",
+            "kind": "organ",
+            "level": "city",
+            "region_id": w.office.scope_grants()[0].region_id,
+        },
+        ok=frozenset({400}),  # passes the permission check, then fails validation: nothing is created
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/registry/organisations/{org_id}/routing",
+        frozenset({"office", "finance", "auditor", "leader", "clerk", "enterprise", "sysadmin"}),
+        params=_org_in_every_scope,
+    ),
+]
