@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from qingqian.accounts.models import ApiToken
+from qingqian.accounts.models import ApiToken, acting_user
 from qingqian.accounts.services import token_create, token_revoke
 from qingqian.core.api import ErrorOut
 
@@ -25,7 +25,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="当前用户及其角色范围")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = acting_user(request)
     return MeOut(
         username=user.get_username(),
         display_name=getattr(user, "display_name", ""),
@@ -35,7 +35,7 @@ def me(request: HttpRequest) -> MeOut:
                 role_label=str(g.get_role_display()),
                 scope=str(g.region or g.organisation or g.enterprise or ""),
             )
-            for g in user.scope_grants()  # type: ignore[union-attr]
+            for g in user.scope_grants()
         ],
     )
 
@@ -61,7 +61,7 @@ class TokenCreatedOut(TokenOut):
 
 @router.get("/tokens", response=list[TokenOut], summary="我的访问令牌")
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user=request.user).order_by("-created_at"))
+    return list(ApiToken.objects.filter(user=acting_user(request)).order_by("-created_at"))
 
 
 @router.post(
@@ -69,8 +69,8 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     issued = token_create(
-        actor=request.user, user=request.user, name=payload.name, scope=payload.scope, days=payload.days
-    )  # type: ignore[arg-type]
+        actor=acting_user(request), user=acting_user(request), name=payload.name, scope=payload.scope, days=payload.days
+    )
     t = issued.token
     return Status(
         201,
@@ -88,6 +88,6 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
 
 @router.post("/tokens/{token_id}/revoke", response={204: None}, summary="吊销访问令牌")
 def revoke_token(request: HttpRequest, token_id: int) -> Status:
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    token_revoke(actor=request.user, token=token)
+    token = get_object_or_404(ApiToken, pk=token_id, user=acting_user(request))
+    token_revoke(actor=acting_user(request), token=token)
     return Status(204, None)

@@ -9,5 +9,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     labels: list[str] = []
     if user is not None and user.is_authenticated:
-        labels = sorted({str(g.get_role_display()) for g in user.scope_grants()})  # type: ignore[union-attr]
+        labels = sorted({str(g.get_role_display()) for g in user.scope_grants()})
     return {"nav_items": items_for(user, request.path), "role_labels": labels}

@@ -17,7 +17,7 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not (request.user.roles & set(roles)):  # type: ignore[union-attr]
+            if not (request.user.roles & set(roles)):
                 raise PermissionDenied
             response = view(request, *args, **kwargs)
             response["Cache-Control"] = "no-store"

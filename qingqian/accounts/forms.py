@@ -8,7 +8,7 @@ class LoginForm(AuthenticationForm):
         "inactive": _("该账号已停用，请联系安全管理员。"),
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")

@@ -27,7 +27,7 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=40, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
-    objects = QingqianUserManager()
+    objects = QingqianUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("用户")
@@ -184,3 +184,11 @@ class ApiToken(models.Model):
     @classmethod
     def scope_q(cls, grant: Grant, action: str) -> Q | None:
         return Q() if grant.role == Role.SECURITY_ADMIN else None
+
+
+def acting_user(request: Any) -> User:
+    """The authenticated user of a request that passed authentication (API auth or role_required)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("acting_user() needs an authenticated request")
+    return user

@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each user to their own start page."""
     if not request.user.is_authenticated:
         return redirect("public:home")
-    roles = request.user.roles  # type: ignore[union-attr]
+    roles = request.user.roles
     if roles & STAFF_ROLES:
         return redirect("accounts:staff_home")
     if Role.ENTERPRISE_USER in roles:

@@ -99,7 +99,7 @@ class Pagination(PageNumberPagination):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any = None, **params: Any) -> Any:
         page = max(1, pagination.page)
         size = min(max(1, pagination.page_size), 500)
         offset = (page - 1) * size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
@@ -40,7 +41,7 @@ class MoneyField(models.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def deconstruct(self):  # type: ignore[no-untyped-def]
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if kwargs.get("max_digits") == MONEY_MAX_DIGITS:
             del kwargs["max_digits"]

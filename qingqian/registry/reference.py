@@ -49,7 +49,9 @@ def lpr_series() -> LprSeries:
     with _lock:
         cached = _cache.get("lpr")
     if cached is None:
-        cached = LprSeries(LprRate.objects.order_by("effective_on").values_list("effective_on", "annual_rate_percent"))
+        cached = LprSeries(
+            LprRate.objects.order_by("effective_on").values_list("effective_on", "annual_rate_percent")
+        )
         with _lock:
             _cache["lpr"] = cached
     return cached  # type: ignore[return-value]
@@ -92,7 +94,9 @@ def calendar_day_set(*, actor: object, day: dt.date, kind: str, name: str = "") 
     if kind not in CalendarDayKind.values:
         raise InvalidInput(_("类型须为法定节假日或调休上班日。"), fields={"kind": [_("类型无效。")]})
     if kind == CalendarDayKind.WORKDAY and day.weekday() < 5:
-        raise InvalidInput(_("调休上班日必须是周六或周日。"), fields={"date": [_("调休上班日必须是周六或周日。")]})
+        raise InvalidInput(
+            _("调休上班日必须是周六或周日。"), fields={"date": [_("调休上班日必须是周六或周日。")]}
+        )
     obj = CalendarDay.objects.filter(date=day).first()
     before = {"kind": obj.kind, "name": obj.name} if obj else None
     if obj is None:
@@ -100,8 +104,12 @@ def calendar_day_set(*, actor: object, day: dt.date, kind: str, name: str = "") 
     else:
         obj.kind, obj.name = kind, name
         obj.save()
-    record_event(actor=actor, action="registry.calendar.day_set", obj=obj, before=before, after={"kind": kind, "name": name})
+    record_event(
+        actor=actor,
+        action="registry.calendar.day_set",
+        obj=obj,
+        before=before,
+        after={"kind": kind, "name": name},
+    )
     transaction.on_commit(invalidate)
     return obj
-
-

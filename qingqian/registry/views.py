@@ -24,7 +24,7 @@ REGISTRY_READERS = (
 
 @role_required(*REGISTRY_READERS)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    filters = {k: v for k, v in request.GET.items() if k in {"q", "kind", "level", "region"} and v}
+    filters = {k: str(v) for k, v in request.GET.items() if k in {"q", "kind", "level", "region"} and v}
     if "region" in filters and not filters["region"].isdigit():
         filters.pop("region")
     qs = selectors.organisation_list_for(user=request.user, filters=filters)

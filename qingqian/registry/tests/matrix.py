@@ -1,9 +1,11 @@
+from typing import Any
+
 from qingqian.core.testing.matrix import ALL_PERSONAS, Endpoint, Page
 
 READERS = frozenset({"office", "finance", "sasac", "county", "auditor", "leader", "sysadmin"})
 
 
-def _org_in_every_scope(world):  # type: ignore[no-untyped-def]
+def _org_in_every_scope(world: Any) -> dict[str, Any]:
     """市教育局: a city-level organ that the office, finance (responsible), auditors and leaders see."""
     from qingqian.registry.models import Organisation
 

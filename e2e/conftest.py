@@ -1,0 +1,157 @@
+"""End-to-end harness: a real server (gunicorn, 2 workers) on a fresh seeded database, driven by
+Debian's Chromium through Playwright. Never downloads a browser.
+
+Fixtures: `server` (base URL), `page` (a fresh zh-CN browser tab), `login(page, username)`,
+`shot(page, name)` → var/screenshots/<name>.png. Demo users and passwords: qingqian/demo/data.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    tmp = Path(tempfile.mkdtemp(prefix="qq-e2e-"))
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": os.environ.get("E2E_DATABASE_URL", f"sqlite:///{tmp / 'e2e.sqlite3'}"),
+            "QINGQIAN_VAR_DIR": str(tmp),
+            "QINGQIAN_ENV": "development",
+            "DEBUG": "0",
+            "DEMO_DATA_ALLOWED": "1",
+            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        }
+    )
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "seed_demo")
+    _manage(env, "collectstatic", "--noinput")
+    port = _free_port()
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError("e2e server did not start: " + (tmp / "server.log").read_text()[-2000:])
+        time.sleep(0.3)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, base_url=server)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login() -> Any:
+    from qingqian.demo.seed import demo_password
+
+    def _login(page: Any, username: str) -> None:
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", demo_password(username))
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url and "/accounts/home/" not in url)
+
+    return _login
+
+
+@pytest.fixture
+def shot() -> Any:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shot(page: Any, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shot
