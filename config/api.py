@@ -10,6 +10,7 @@ from qingqian.complaints.api import router as complaints_router
 from qingqian.core.api import install_error_handlers
 from qingqian.ledger.api import router as ledger_router
 from qingqian.registry.api import router as registry_router
+from qingqian.registry.api_rules import router as rules_router
 
 api = NinjaAPI(
     title="清欠 API",
@@ -26,5 +27,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/registry", registry_router)
+api.add_router("/rules", rules_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/ledger", ledger_router)

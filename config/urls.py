@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("qingqian.disclosure.urls")),
     path("", include("qingqian.accounts.urls")),
     path("registry/", include("qingqian.registry.urls")),
+    path("rules/", include("qingqian.registry.rules_urls")),
     path("complaints/", include("qingqian.complaints.urls")),
     path("ledger/", include("qingqian.ledger.urls")),
     path("api/v1/", api.urls),

@@ -69,7 +69,11 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     issued = token_create(
-        actor=acting_user(request), user=acting_user(request), name=payload.name, scope=payload.scope, days=payload.days
+        actor=acting_user(request),
+        user=acting_user(request),
+        name=payload.name,
+        scope=payload.scope,
+        days=payload.days,
     )
     t = issued.token
     return Status(

@@ -48,6 +48,21 @@ NAV: list[NavItem] = [
             }
         ),
     ),
+    NavItem(
+        "rules:calculator",
+        _("逾期利息计算器"),
+        frozenset(
+            {
+                Role.TASKFORCE_OFFICE,
+                Role.DEPARTMENT_HANDLER,
+                Role.COUNTY_HANDLER,
+                Role.DEBTOR_CLERK,
+                Role.AUDITOR,
+                Role.ENTERPRISE_USER,
+            }
+        ),
+    ),
+    NavItem("rules:lpr", _("LPR与节假日"), frozenset({Role.SYSTEM_ADMIN})),
     NavItem("accounts:portal_home", _("企业服务"), frozenset({Role.ENTERPRISE_USER})),
     NavItem(
         "accounts:admin_home",

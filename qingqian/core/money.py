@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import models
 

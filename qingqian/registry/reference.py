@@ -113,3 +113,15 @@ def calendar_day_set(*, actor: object, day: dt.date, kind: str, name: str = "") 
     )
     transaction.on_commit(invalidate)
     return obj
+
+
+@transaction.atomic
+def calendar_year_mark_known(*, actor: object, year: int, source: str) -> CalendarYear:
+    """Declare a year's schedule complete: from now on its weekends and weekdays are taken as entered."""
+    obj, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": source[:200]})
+    if created:
+        record_event(
+            actor=actor, action="registry.calendar.year_known", obj=obj, data={"source": source[:200]}
+        )
+        transaction.on_commit(invalidate)
+    return obj

@@ -348,4 +348,7 @@ def lpr_rate_upsert(
             before=before,
             after=snapshot(rate, ["annual_rate_percent", "note"]),
         )
+    from qingqian.registry.reference import invalidate
+
+    transaction.on_commit(invalidate)
     return rate

@@ -41,5 +41,7 @@ def test_home_sends_each_user_to_their_start_page(world: Any, client_for: Any) -
 
 
 def test_a_wrong_password_gets_a_chinese_message(world: Any, client_for: Any) -> None:
-    html = client_for(None).post("/accounts/login/", {"username": "office", "password": "nope"}).content.decode()
+    html = (
+        client_for(None).post("/accounts/login/", {"username": "office", "password": "nope"}).content.decode()
+    )
     assert "用户名或密码不正确" in html

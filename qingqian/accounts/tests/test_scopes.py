@@ -19,7 +19,9 @@ def test_the_office_sees_every_body_in_the_city(world: Any) -> None:
     assert Organisation.objects.restrict(world.office).count() == Organisation.objects.count()
 
 
-def test_the_finance_bureau_sees_city_level_organs_and_institutions_but_not_county_bodies_or_soes(world: Any) -> None:
+def test_the_finance_bureau_sees_city_level_organs_and_institutions_but_not_county_bodies_or_soes(
+    world: Any,
+) -> None:
     seen = Organisation.objects.restrict(world.finance)
     assert "石家庄市教育局" in names(seen)
     assert "石家庄市第一医院" in names(seen)
@@ -68,7 +70,6 @@ def test_only_editors_may_change_the_registry(world: Any) -> None:
         require(world.clerk, Action.CHANGE, edu)
 
 
-
 def test_an_unknown_action_is_a_programming_error(world: Any) -> None:
     with pytest.raises(ValueError, match="unknown action"):
         Organisation.objects.restrict(world.office, "delete")
@@ -81,15 +82,21 @@ def test_the_three_administrator_roles_cannot_be_combined(world: Any) -> None:
     with pytest.raises(InvalidInput):
         role_grant(actor=None, user=world.office, role="audit_admin")
     with pytest.raises(InvalidInput):
-        role_grant(actor=None, user=world.auditadmin, role="auditor", region=Region.objects.get(code="130100"))
+        role_grant(
+            actor=None, user=world.auditadmin, role="auditor", region=Region.objects.get(code="130100")
+        )
 
 
 def test_a_role_must_be_bound_to_the_scope_it_needs(world: Any) -> None:
     with pytest.raises(InvalidInput, match="必须且只能绑定到单位"):
-        role_grant(actor=None, user=world.office, role="debtor_clerk", region=Region.objects.get(code="130100"))
+        role_grant(
+            actor=None, user=world.office, role="debtor_clerk", region=Region.objects.get(code="130100")
+        )
     with pytest.raises(InvalidInput, match="部门经办人只能绑定到职能部门"):
         role_grant(
-            actor=None, user=world.office, role="department_handler",
+            actor=None,
+            user=world.office,
+            role="department_handler",
             organisation=Organisation.objects.get(name="石家庄市教育局"),
         )
 

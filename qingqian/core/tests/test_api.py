@@ -25,7 +25,9 @@ def test_business_errors_have_the_common_shape(world: Any, client_for: Any) -> N
     region = Region.objects.get(code="130100")
     response = client_for(world.office).post(
         "/api/v1/registry/organisations",
-        json.dumps({"name": "坏代码", "kind": "organ", "level": "city", "region_id": region.pk, "uscc": "123"}),
+        json.dumps(
+            {"name": "坏代码", "kind": "organ", "level": "city", "region_id": region.pk, "uscc": "123"}
+        ),
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -60,7 +62,9 @@ def test_a_read_token_reads_but_cannot_write(world: Any, client_for: Any) -> Non
     c = client_for(None)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
     assert c.get("/api/v1/accounts/me", **auth).json()["username"] == "office"
-    denied = c.post("/api/v1/accounts/tokens", json.dumps({"name": "y"}), content_type="application/json", **auth)
+    denied = c.post(
+        "/api/v1/accounts/tokens", json.dumps({"name": "y"}), content_type="application/json", **auth
+    )
     assert denied.status_code == 401
 
 
@@ -76,7 +80,9 @@ def test_a_write_token_writes(world: Any, client_for: Any) -> None:
     assert response.json()["token"].startswith("qq_")
 
 
-def test_tokens_are_stored_hashed_and_stop_working_when_revoked_or_expired(world: Any, client_for: Any) -> None:
+def test_tokens_are_stored_hashed_and_stop_working_when_revoked_or_expired(
+    world: Any, client_for: Any
+) -> None:
     issued = token_create(actor=world.office, user=world.office, name="临时")
     assert issued.secret not in issued.token.token_hash
     c = client_for(None)

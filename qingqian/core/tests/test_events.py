@@ -69,7 +69,12 @@ def test_a_web_request_stamps_request_id_and_ip_on_its_events(world: Any, client
     assert response["X-Request-ID"] == "req-abcdef123456"
     org = Organisation.objects.get(name="请求编号测试单位")
     event = events_for(org).get(action="registry.organisation.created")
-    assert (event.request_id, event.ip, event.channel, event.actor) == ("req-abcdef123456", "10.1.2.3", "api", world.office)
+    assert (event.request_id, event.ip, event.channel, event.actor) == (
+        "req-abcdef123456",
+        "10.1.2.3",
+        "api",
+        world.office,
+    )
 
 
 def test_a_malformed_request_id_is_replaced(world: Any, client_for: Any) -> None:

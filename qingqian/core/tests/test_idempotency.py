@@ -13,15 +13,24 @@ from qingqian.registry.models import Organisation, Region
 
 @pytest.fixture
 def body(world: Any) -> dict[str, Any]:
-    return {"name": "幂等测试单位", "kind": "organ", "level": "city", "region_id": Region.objects.get(code="130100").pk}
+    return {
+        "name": "幂等测试单位",
+        "kind": "organ",
+        "level": "city",
+        "region_id": Region.objects.get(code="130100").pk,
+    }
 
 
 def _post(c: Any, body: dict[str, Any], key: str | None = "key-1") -> Any:
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return c.post("/api/v1/registry/organisations", json.dumps(body), content_type="application/json", **headers)
+    return c.post(
+        "/api/v1/registry/organisations", json.dumps(body), content_type="application/json", **headers
+    )
 
 
-def test_the_same_key_and_body_replays_the_first_response_and_creates_once(world: Any, client_for: Any, body: Any) -> None:
+def test_the_same_key_and_body_replays_the_first_response_and_creates_once(
+    world: Any, client_for: Any, body: Any
+) -> None:
     c = client_for(world.office)
     first = _post(c, body)
     second = _post(c, body)

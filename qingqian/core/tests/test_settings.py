@@ -20,7 +20,7 @@ def test_env_helpers_parse_and_refuse_nonsense(monkeypatch: pytest.MonkeyPatch) 
         env_int("QQ_NUM", 1)
 
 
-def test_a_local_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_local_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = secret_key(var_dir=tmp_path, production=False)
     assert first == secret_key(var_dir=tmp_path, production=False)
@@ -52,13 +52,13 @@ def test_production_refuses_insecure_settings() -> None:
     )
 
 
-def test_the_defaults_are_chinese_and_shanghai_time(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_defaults_are_chinese_and_shanghai_time(settings) -> None:
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
 
 
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions(settings) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(settings) -> None:
     from django.db import connection
 
     if connection.vendor != "sqlite":

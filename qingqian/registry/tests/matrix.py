@@ -44,3 +44,26 @@ ENDPOINTS = [
         params=_org_in_every_scope,
     ),
 ]
+
+RULES_USERS = frozenset({"office", "finance", "sasac", "county", "clerk", "enterprise", "auditor", "leader"})
+
+PAGES += [
+    Page("rules:calculator", RULES_USERS),
+    Page("rules:lpr", RULES_USERS | {"sysadmin"}),
+    Page("rules:calendar", RULES_USERS | {"sysadmin"}),
+]
+
+ENDPOINTS += [
+    Endpoint(
+        "POST",
+        "/api/v1/rules/assess",
+        RULES_USERS,
+        body=lambda w: {
+            "payer_kind": "organ",
+            "signed_on": "2025-07-01",
+            "delivered_on": "2025-07-10",
+            "amount": "100000.00",
+            "as_of": "2025-12-31",
+        },
+    ),
+]

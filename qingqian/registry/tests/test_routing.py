@@ -79,6 +79,9 @@ def test_a_new_organisation_is_routed_on_creation_with_an_event(world: Any) -> N
         actor=None, name="正定县文化馆", kind=OrganisationKind.INSTITUTION, level=Level.COUNTY, region=county
     )
     org.refresh_from_db()
-    assert org.responsible_department is not None and org.responsible_department.name == "正定县人民政府清欠工作办公室"
+    assert (
+        org.responsible_department is not None
+        and org.responsible_department.name == "正定县人民政府清欠工作办公室"
+    )
     actions = [e.action for e in events_for(org)]
     assert actions == ["registry.organisation.created", "registry.organisation.rerouted"]

@@ -25,7 +25,9 @@ def test_a_wrong_check_character_is_only_a_warning() -> None:
     assert result.warning == WARNING_CHECKSUM
 
 
-@pytest.mark.parametrize("raw", ["9111000060003734", "91110000600037341LX", "I1110000600037341L", "91110000600037341O", ""])
+@pytest.mark.parametrize(
+    "raw", ["9111000060003734", "91110000600037341LX", "I1110000600037341L", "91110000600037341O", ""]
+)
 def test_malformed_codes_are_errors(raw: str) -> None:
     with pytest.raises(UsccError, match="格式不正确"):
         check_uscc(raw)
@@ -38,7 +40,12 @@ def test_the_check_character_is_computed_for_synthetic_codes() -> None:
 def test_an_organisation_with_a_bad_checksum_is_stored_with_the_warning(world: object) -> None:
     city = Region.objects.get(code="130100")
     org = services.organisation_create(
-        actor=None, name="试点单位", kind=OrganisationKind.ORGAN, level=Level.CITY, region=city, uscc=BAD_CHECKSUM
+        actor=None,
+        name="试点单位",
+        kind=OrganisationKind.ORGAN,
+        level=Level.CITY,
+        region=city,
+        uscc=BAD_CHECKSUM,
     )
     org.refresh_from_db()
     assert org.uscc_warning == WARNING_CHECKSUM
@@ -49,7 +56,12 @@ def test_a_malformed_code_is_refused_and_nothing_is_created(world: object) -> No
     before = (Organisation.objects.count(), Event.objects.count())
     with pytest.raises(InvalidInput) as exc:
         services.organisation_create(
-            actor=None, name="格式错误单位", kind=OrganisationKind.ORGAN, level=Level.CITY, region=city, uscc="12345"
+            actor=None,
+            name="格式错误单位",
+            kind=OrganisationKind.ORGAN,
+            level=Level.CITY,
+            region=city,
+            uscc="12345",
         )
     assert exc.value.code == "uscc_malformed"
     assert "uscc" in exc.value.fields
