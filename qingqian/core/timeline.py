@@ -49,7 +49,7 @@ def timeline_for(obj: models.Model, *, limit: int = 500) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             occurred_at=e.occurred_at,
-            actor_label=e.actor_label,
+            actor_label=e.actor_label if e.actor_label != "system" else _("系统"),
             action=e.action,
             label=action_label(e.action),
             detail=_detail(e.before, e.after, e.data or {}),

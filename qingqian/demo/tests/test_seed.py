@@ -6,7 +6,11 @@ from django.core.management import CommandError, call_command
 
 
 def _counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.app_label != "sessions"}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label != "sessions"
+    }
 
 
 def test_seeding_twice_changes_nothing(world: Any) -> None:
@@ -23,7 +27,9 @@ def test_the_demo_city_is_the_one_in_the_seed_document(world: Any) -> None:
     real = set(tf.members.filter(is_example=False).values_list("organisation__short_name", flat=True))
     assert real == {"市工信局", "市发改委", "市财政局", "市国资委", "市审计局"}
     assert tf.members.filter(is_example=True).count() == 4
-    assert Region.objects.filter(kind__in=["district", "county", "county_city", "functional_zone"]).count() == 24
+    assert (
+        Region.objects.filter(kind__in=["district", "county", "county_city", "functional_zone"]).count() == 24
+    )
     for kind in ("organ", "institution", "soe", "large_enterprise"):
         assert Organisation.objects.filter(kind=kind).count() >= 6
 

@@ -28,7 +28,10 @@ class Command(BaseCommand):
                 obj = json.loads(line)
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 result: dict[str, Any] = {
-                    "error": {"code": "invalid_json", "message": f"第{number}行不是有效的 JSON：{getattr(exc, 'msg', exc)}"}
+                    "error": {
+                        "code": "invalid_json",
+                        "message": f"第{number}行不是有效的 JSON：{getattr(exc, 'msg', exc)}",
+                    }
                 }
             else:
                 result = assess_json(obj, calendar=calendar, lpr=lpr)
