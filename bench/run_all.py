@@ -1,0 +1,138 @@
+"""Run every benchmark and rewrite docs/BENCHMARKS.md.
+
+    python bench/run_all.py [--scale city|province] [--only NAME ...]
+
+Each entry below is a script printing a ```markdown fenced block and `TARGET|...` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "BENCHMARKS.md"
+# The latest result of each benchmark, so `--only NAME` refreshes one and keeps the others.
+RESULTS = ROOT / "docs" / "bench-results"
+
+# (name, script, arguments per scale)
+BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
+    ("rules", "bench/bench_rules.py", {"city": ["--n", "100000"], "province": ["--n", "100000"]}),
+    ("complaints", "bench/bench_complaints.py", {"city": [], "province": []}),
+    ("ledger-import", "bench/bench_ledger_import.py", {"city": [], "province": []}),
+    ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
+]
+
+FENCE = re.compile(r"```markdown\n(.*?)```", re.S)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    pg = ""
+    try:
+        pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pg = "psql not found"
+    return f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}; {pg}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=["city", "province"], default="city")
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    for name, script, per_scale in BENCHES:
+        if args.only and name not in args.only:
+            continue
+        path = ROOT / script
+        if not path.exists():
+            print(f"== {name}: {script} does not exist yet; skipped", flush=True)
+            continue
+        print(f"== {name}: {script} {' '.join(per_scale[args.scale])}", flush=True)
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, str(path), *per_scale[args.scale]],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        elapsed = time.monotonic() - t0
+        print(proc.stdout[-3000:], proc.stderr[-2000:] if proc.returncode else "", sep="\n", flush=True)
+        blocks = FENCE.findall(proc.stdout)
+        stamp = f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, scale {args.scale}, script wall time {elapsed:.0f} s"
+        if proc.returncode != 0 or not blocks:
+            section = (
+                f"### {name}\n\n_Failed (exit {proc.returncode}) on {stamp}:_\n\n```\n"
+                f"{(proc.stderr or proc.stdout)[-1500:]}\n```\n"
+            )
+            target_lines = [f"TARGET|{name}|—|script failed|MISS"]
+        else:
+            section = "\n\n".join(b.strip() for b in blocks) + f"\n\n_Measured {stamp}._\n"
+            target_lines = [line for line in proc.stdout.splitlines() if line.startswith("TARGET|")]
+        (RESULTS / f"{name}.md").write_text(section, encoding="utf-8")
+        (RESULTS / f"{name}.targets").write_text("\n".join(target_lines) + "\n", encoding="utf-8")
+
+    sections: list[str] = []
+    targets: list[list[str]] = []
+    for name, script, _per_scale in BENCHES:
+        md = RESULTS / f"{name}.md"
+        if not md.exists():
+            sections.append(f"### {name}\n\n_Not measured yet (`{script}`)._\n")
+            continue
+        sections.append(md.read_text(encoding="utf-8"))
+        for line in (RESULTS / f"{name}.targets").read_text(encoding="utf-8").splitlines():
+            if line.startswith("TARGET|"):
+                targets.append(line.split("|")[1:5])
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`bench/run_all.py --scale {args.scale}`) on "
+        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Time of this run: {time.monotonic() - started:.0f} s. Each section says when it was measured.",
+        "",
+        "## Targets",
+        "",
+        "| benchmark | target | measured | result |",
+        "|---|---|---|---|",
+        *(f"| {t[0]} | {t[1]} | {t[2]} | {t[3]} |" for t in targets),
+        "",
+        "## Results",
+        "",
+        *sections,
+    ]
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+    if any(t[3] != "PASS" for t in targets):
+        print("some targets were missed; see docs/BENCHMARKS.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
