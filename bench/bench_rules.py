@@ -181,7 +181,9 @@ def main() -> None:
     print(f"target 100,000 in < 10 s: {'met' if median * 100_000 / args.n < 10 else 'NOT met'}")
     scaled = median * 100_000 / args.n
     verdict = "PASS" if scaled < 10 else "MISS"
-    print(f"TARGET|rules: 100,000 contracts through assess on one core|< 10 s|{scaled:.2f} s (ratio to lower bound {median / bound:.1f}×)|{verdict}")
+    print(
+        f"TARGET|rules: 100,000 contracts through assess on one core|< 10 s|{scaled:.2f} s (ratio to lower bound {median / bound:.1f}×)|{verdict}"
+    )
     print()
     print("```markdown")
     print("### Rules core: `assess` (bench/bench_rules.py)")

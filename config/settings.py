@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "qingqian.registry",
     "qingqian.accounts",
     "qingqian.complaints",
+    "qingqian.notifications",
     "qingqian.ledger",
     "qingqian.disclosure",
     "qingqian.dashboards",

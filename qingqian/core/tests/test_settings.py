@@ -58,12 +58,13 @@ def test_the_defaults_are_chinese_and_shanghai_time(settings) -> None:
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
 
 
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions(settings) -> None:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite-specific")
-    opts = settings.DATABASES["default"]["OPTIONS"]
-    assert opts["transaction_mode"] == "IMMEDIATE"
-    assert "journal_mode=WAL" in opts["init_command"]
-    assert opts["timeout"] >= 5
+def test_the_database_is_configured_for_its_engine(settings) -> None:
+    """SQLite: WAL, busy timeout, IMMEDIATE transactions. PostgreSQL: persistent, health-checked connections."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+        assert db["OPTIONS"]["timeout"] >= 5
+    else:
+        assert db["ENGINE"] == "django.db.backends.postgresql"
+        assert db["CONN_HEALTH_CHECKS"] is True
