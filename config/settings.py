@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "qingqian.registry",
     "qingqian.accounts",
     "qingqian.complaints",
-    "qingqian.notifications",
     "qingqian.ledger",
     "qingqian.disclosure",
     "qingqian.dashboards",
