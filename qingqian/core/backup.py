@@ -146,7 +146,7 @@ def table_checksums(*, alias: str = "default", database: str | None = None) -> d
     import psycopg
 
     _env, url = _pg_env_and_url(conn.settings_dict, database)
-    with psycopg.connect(url) as pg, pg.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-        tables = [r[0] for r in cursor.fetchall()]
-        return {t: _digest_rows(cursor, t, lambda n: '"' + n.replace('"', '""') + '"') for t in tables}
+    with psycopg.connect(url) as pg, pg.cursor() as pg_cursor:
+        pg_cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        pg_tables = [r[0] for r in pg_cursor.fetchall()]
+        return {t: _digest_rows(pg_cursor, t, lambda n: '"' + n.replace('"', '""') + '"') for t in pg_tables}
