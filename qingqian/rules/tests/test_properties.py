@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from qingqian.rules import (
@@ -30,7 +30,14 @@ CALENDAR = Calendar.from_chinese_calendar(range(2004, 2027))
 LPR = LprSeries(LPR_ROWS)
 
 #: local settings (no global profile): no .hypothesis/ directory in the checkout, no deadline
-examples = settings(database=None, deadline=None, max_examples=150)
+# Derandomized so CI runs are reproducible; filtering by assume() is expected for some properties.
+examples = settings(
+    database=None,
+    deadline=None,
+    max_examples=150,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 fen = st.integers(min_value=1, max_value=10**10)
 policies = st.sampled_from([Policies(payment_allocation=a) for a in ALLOCATION_CHOICES])
 
