@@ -50,18 +50,7 @@ def test_the_same_key_with_another_body_is_refused(world: Any, client_for: Any, 
 
 
 def test_a_duplicate_while_the_first_is_in_flight_gets_409(world: Any, client_for: Any, body: Any) -> None:
-    import hashlib
-
-    path = "/api/v1/registry/organisations"
-    raw = json.dumps(body).encode()
-    IdempotencyKey.objects.create(
-        principal=f"user:{world.office.pk}",
-        key="key-1",
-        method="POST",
-        path=path,
-        body_hash=hashlib.sha256(b"POST" + path.encode() + raw).hexdigest(),
-        expires_at=timezone.now() + dt.timedelta(hours=1),
-    )
+    _in_flight_row(world, body, age_seconds=1)
     response = _post(client_for(world.office), body)
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_in_flight"
@@ -99,3 +88,50 @@ def test_an_overlong_key_is_refused(world: Any, client_for: Any, body: Any) -> N
 def test_a_post_without_a_key_works_as_usual(world: Any, client_for: Any, body: Any) -> None:
     assert _post(client_for(world.office), body, key=None).status_code == 201
     assert not IdempotencyKey.objects.exists()
+
+
+def _in_flight_row(world: Any, body: dict[str, Any], *, age_seconds: int) -> IdempotencyKey:
+    import hashlib
+
+    path = "/api/v1/registry/organisations"
+    raw = json.dumps(body).encode()
+    return IdempotencyKey.objects.create(
+        principal=f"user:{world.office.pk}",
+        key="key-1",
+        method="POST",
+        path=path,
+        body_hash=hashlib.sha256(b"POST" + path.encode() + raw).hexdigest(),
+        created_at=timezone.now() - dt.timedelta(seconds=age_seconds),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+
+
+def test_a_key_left_in_flight_by_a_dead_process_is_taken_over_by_a_retry(
+    world: Any, client_for: Any, body: Any
+) -> None:
+    _in_flight_row(world, body, age_seconds=3600)
+    response = _post(client_for(world.office), body)
+    assert response.status_code == 201
+    assert Organisation.objects.filter(name="幂等测试单位").count() == 1
+    assert IdempotencyKey.objects.get().state == IdempotencyKey.State.DONE
+
+
+def test_a_server_error_rolls_the_work_back_and_releases_the_key(
+    world: Any, client_for: Any, body: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qingqian.core import events
+
+    def explode(**kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    c = client_for(world.office)
+    c.raise_request_exception = False
+    # The organisation row is written, then recording its event fails: everything must roll back.
+    monkeypatch.setattr("qingqian.registry.services.record_event", explode)
+    failed = _post(c, body)
+    assert failed.status_code == 500
+    assert not Organisation.objects.filter(name="幂等测试单位").exists()
+    assert not IdempotencyKey.objects.exists()
+    monkeypatch.setattr("qingqian.registry.services.record_event", events.record_event)
+    assert _post(c, body).status_code == 201
+    assert Organisation.objects.filter(name="幂等测试单位").count() == 1
