@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint e2e bench install migrations messages assets lock sbom clean-db help
+.PHONY: run test test-sqlite test-postgres lint e2e bench drills install migrations messages assets lock sbom clean-db help
 
 help:
 	@echo "make run    install into .venv, migrate, seed demo data, serve on http://$(HOST):$(PORT) (SQLite)"
@@ -68,6 +68,10 @@ e2e: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Full-size reliability drills (the small versions run in `make test`); results go to docs/BENCHMARKS.md.
+drills: install
+	$(PY) bench/run_all.py --only crash-sqlite crash-postgres
 
 migrations: install
 	$(PY) manage.py makemigrations

@@ -28,7 +28,36 @@ BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("complaints", "bench/bench_complaints.py", {"city": [], "province": []}),
     ("ledger-import", "bench/bench_ledger_import.py", {"city": [], "province": []}),
     ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
+    # `make drills`: full-size reliability drills
+    (
+        "crash-sqlite",
+        "drills/crash.py",
+        {"city": ["--requests", "300", "--kills", "8"], "province": ["--requests", "1000", "--kills", "20"]},
+    ),
+    (
+        "crash-postgres",
+        "drills/crash.py",
+        {
+            "city": [
+                "--requests",
+                "300",
+                "--kills",
+                "8",
+                "--postgres-server",
+                "postgres://postgres@127.0.0.1:5432",
+            ],
+            "province": [
+                "--requests",
+                "1000",
+                "--kills",
+                "20",
+                "--postgres-server",
+                "postgres://postgres@127.0.0.1:5432",
+            ],
+        },
+    ),
 ]
+DRILLS = {"crash-sqlite", "crash-postgres"}
 
 FENCE = re.compile(r"```markdown\n(.*?)```", re.S)
 
@@ -65,7 +94,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     for name, script, per_scale in BENCHES:
-        if args.only and name not in args.only:
+        if (args.only and name not in args.only) or (not args.only and name in DRILLS):
             continue
         path = ROOT / script
         if not path.exists():

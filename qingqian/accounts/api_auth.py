@@ -26,6 +26,18 @@ class TokenAuth(HttpBearer):
         return user
 
 
-session_auth = SessionAuth(csrf=True)
+class BrowserSessionAuth(SessionAuth):
+    """The browser's session, with Django's CSRF check — only when a session cookie is present, so a
+    request with neither cookie nor token gets 401 (not a CSRF 403) and a token client is never asked
+    for a CSRF token."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+session_auth = BrowserSessionAuth(csrf=True)
 token_auth = TokenAuth()
-STAFF_AUTH = [session_auth, token_auth]
+# A bearer token is tried first: machine clients don't carry CSRF tokens.
+STAFF_AUTH = [token_auth, session_auth]

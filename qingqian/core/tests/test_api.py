@@ -119,3 +119,26 @@ def test_healthz_reports_database_and_migrations(world: Any, client_for: Any) ->
     assert body["status"] == "ok"
     assert body["database"]["status"] == "ok"
     assert body["migrations"] == {"status": "ok", "pending": 0}
+
+
+def test_a_token_client_needs_no_csrf_token_even_when_csrf_is_enforced(world: Any) -> None:
+    from django.test import Client
+
+    issued = token_create(actor=world.office, user=world.office, name="机器", scope="write")
+    c = Client(enforce_csrf_checks=True)
+    response = c.post(
+        "/api/v1/accounts/tokens",
+        json.dumps({"name": "无需CSRF"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {issued.secret}",
+    )
+    assert response.status_code == 201
+
+
+def test_an_anonymous_post_is_unauthenticated_not_a_csrf_failure(world: Any) -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/accounts/tokens", json.dumps({"name": "x"}), content_type="application/json"
+    )
+    assert response.status_code == 401
