@@ -19,6 +19,11 @@ class RegistryConfig(AppConfig):
                 "registry.organisation.rerouted": _("责任部门按转办规则调整"),
                 "registry.enterprise.created": _("登记企业"),
                 "registry.routing_rule.created": _("新增转办规则"),
+                "registry.routing_rule.updated": _("修改转办规则"),
+                "registry.calendar.seeded": _("导入节假日安排"),
+                "registry.calendar.day_set": _("修改节假日安排"),
+                "registry.calendar.year_known": _("确认年度节假日安排"),
+                "registry.taskforce.created": _("成立清欠工作专班"),
                 "registry.lpr.created": _("新增LPR报价"),
                 "registry.lpr.updated": _("修改LPR报价"),
             }

@@ -285,6 +285,88 @@ def routing_rule_create(*, actor: Any, **data: Any) -> RoutingRule:
     return rule
 
 
+RULE_FIELDS = [
+    "name",
+    "debtor_kind",
+    "level",
+    "region",
+    "supervising_department",
+    "responsible",
+    "priority",
+    "basis",
+    "active",
+]
+
+
+@transaction.atomic
+def routing_rule_update(*, actor: Any, rule: RoutingRule, **data: Any) -> RoutingRule:
+    """Change a rule (or switch it off with active=False); every organisation is re-routed."""
+    require(actor, Action.CHANGE, rule)
+    responsible = data.get("responsible", rule.responsible)
+    if not isinstance(responsible, Organisation) or responsible.kind != OrganisationKind.DEPARTMENT:
+        raise InvalidInput(
+            _("责任部门必须是职能部门。"), fields={"responsible": [_("责任部门必须是职能部门。")]}
+        )
+    if "name" in data and not str(data["name"]).strip():
+        raise InvalidInput(_("请填写规则名称。"), fields={"name": [_("请填写规则名称。")]})
+    before = snapshot(rule, RULE_FIELDS)
+    for name in RULE_FIELDS:
+        if name in data:
+            setattr(rule, name, data[name])
+    rule.save()
+    b, a = changed(before, snapshot(rule, RULE_FIELDS))
+    if a:
+        record_event(actor=actor, action="registry.routing_rule.updated", obj=rule, before=b, after=a)
+        routing_refresh(actor=actor)
+    return rule
+
+
+@transaction.atomic
+def region_save(
+    *, actor: Any, region: Region | None, code: str, name: str, kind: str, parent: Region | None
+) -> Region:
+    """Create or edit a division (GB/T 2260 code). Its subtree's paths follow a change of parent or code."""
+    require(actor, Action.CREATE if region is None else Action.CHANGE, region or Region)
+    errors: dict[str, list[str]] = {}
+    code = code.strip()
+    if not (code.isdigit() and 6 <= len(code) <= 12):
+        errors["code"] = [_("区划代码应为6–12位数字（GB/T 2260）。")]
+    elif Region.objects.filter(code=code).exclude(pk=region.pk if region else None).exists():
+        errors["code"] = [_("该区划代码已存在。")]
+    if not name.strip():
+        errors["name"] = [_("请填写名称。")]
+    if kind not in RegionKind.values:
+        errors["kind"] = [_("请选择区划类型。")]
+    if region is not None and parent is not None and parent.path.startswith(region.path):
+        errors["parent"] = [_("上级区划不能是本区划或其下级。")]
+    if errors:
+        raise InvalidInput(_("区划信息有误，请检查标出的字段。"), fields=errors)
+    creating = region is None
+    obj = region or Region()
+    before = None if creating else snapshot(obj, ["code", "name", "kind", "parent"])
+    old_path = obj.path
+    obj.code, obj.name, obj.kind, obj.parent = code, name.strip(), kind, parent
+    obj.compute_path()
+    obj.save()
+    if not creating and old_path != obj.path:
+        for child in Region.objects.filter(path__startswith=old_path).exclude(pk=obj.pk).order_by("depth"):
+            child.compute_path()
+            child.save(update_fields=["path", "depth"])
+    if creating:
+        record_event(
+            actor=actor,
+            action="registry.region.created",
+            obj=obj,
+            after=snapshot(obj, ["code", "name", "kind", "parent"]),
+        )
+    else:
+        assert before is not None
+        b, a = changed(before, snapshot(obj, ["code", "name", "kind", "parent"]))
+        if a:
+            record_event(actor=actor, action="registry.region.updated", obj=obj, before=b, after=a)
+    return obj
+
+
 @transaction.atomic
 def routing_refresh(*, actor: Any, organisations: list[Organisation] | None = None) -> int:
     """Recompute each organisation's responsible department from the routing table. Returns changes."""

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from qingqian.accounts.choices import Role
 from qingqian.accounts.decorators import role_required
-from qingqian.core.permissions import Action
+from qingqian.core.permissions import Action, can, may
 from qingqian.core.timeline import timeline_for
 from qingqian.registry import selectors
 from qingqian.registry.choices import Level, OrganisationKind
@@ -38,6 +38,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "kinds": OrganisationKind.choices,
             "levels": Level.choices,
             "regions": selectors.region_list_for(user=request.user),
+            "can_edit": may(request.user, Action.CREATE, Organisation),
         },
     )
 
@@ -53,5 +54,10 @@ def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(
         request,
         "registry/organisation_detail.html",
-        {"org": org, "routing": selectors.explain_routing(org), "events": timeline_for(org)},
+        {
+            "org": org,
+            "routing": selectors.explain_routing(org),
+            "events": timeline_for(org),
+            "can_edit": can(request.user, Action.CHANGE, org),
+        },
     )

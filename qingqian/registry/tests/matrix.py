@@ -67,3 +67,27 @@ ENDPOINTS += [
         },
     ),
 ]
+
+EDITORS = frozenset({"office", "sysadmin"})
+
+
+def _first_rule(world: Any) -> dict[str, Any]:
+    from qingqian.registry.models import RoutingRule
+
+    return {"rule_id": RoutingRule.objects.order_by("pk").first().pk}  # type: ignore[union-attr]
+
+
+def _city(world: Any) -> dict[str, Any]:
+    from qingqian.registry.models import Region
+
+    return {"region_id": Region.objects.get(code="130100").pk}
+
+
+PAGES += [
+    Page("registry:organisation_create", EDITORS),
+    Page("registry:organisation_edit", EDITORS, kwargs=_org_in_every_scope),
+    Page("registry:routing", frozenset({"office", "sysadmin", "finance", "sasac", "county", "auditor"})),
+    Page("registry:routing_edit", EDITORS, kwargs=_first_rule),
+    Page("registry:regions", EDITORS),
+    Page("registry:region_edit", EDITORS, kwargs=_city),
+]
