@@ -27,13 +27,15 @@ def world(db: Any) -> Any:
 
 @pytest.fixture
 def client_for() -> Any:
-    """`client_for(user)` → a Django test client logged in as that user (None: anonymous)."""
+    """`client_for(user)` → a Django test client logged in as that user, second factor passed (None: anonymous)."""
     from django.test import Client
 
     def _login(user: Any) -> Client:
+        from qingqian.accounts.testing import sign_in
+
         c = Client()
         if user is not None:
-            c.force_login(user)
+            sign_in(c, user)  # force_login + the second factor passed (staff and administrators)
         return c
 
     return _login

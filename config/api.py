@@ -9,6 +9,7 @@ from qingqian.accounts.api_auth import STAFF_AUTH
 from qingqian.complaints.api import router as complaints_router
 from qingqian.core.api import install_error_handlers
 from qingqian.ledger.api import router as ledger_router
+from qingqian.notifications.api import router as notifications_router
 from qingqian.registry.api import router as registry_router
 from qingqian.registry.api_rules import router as rules_router
 
@@ -30,3 +31,4 @@ api.add_router("/registry", registry_router)
 api.add_router("/rules", rules_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/notifications", notifications_router)

@@ -20,5 +20,10 @@ class Job:
 
 
 JOBS: list[Job] = [
+    Job("complaint supervision ladder", "sweep_complaints", every_minutes=1),
+    Job("deliver notifications", "deliver_notifications", every_minutes=1),
     Job("prune idempotency keys", "prune_idempotency_keys", every_minutes=60),
+    Job("anchor the audit chain", "anchor_audit", every_minutes=60),
+    Job("verify the audit chain", "verify_audit", at="02:30"),
+    Job("archive and prune the audit log past retention", "prune_audit", at="03:00"),
 ]

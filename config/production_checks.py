@@ -19,5 +19,14 @@ def assert_production_ready(settings: dict[str, Any]) -> None:
         problems.append("production runs on PostgreSQL (DATABASE_URL=postgres://...)")
     if len(settings["SECRET_KEY"]) < 40:
         problems.append("SECRET_KEY must be at least 40 characters")
+    if not (settings.get("PII_KEYS") or settings.get("PII_KEY_FILE")):
+        problems.append("PII_KEYS or PII_KEY_FILE must hold the SM4 data keys")
+    for name in ("PII_INDEX_KEY", "AUDIT_ANCHOR_KEY"):
+        if len(settings.get(name, "")) < 64:
+            problems.append(f"{name} must be set (64 hex characters)")
+    if settings.get("AUDIT_RETENTION_DAYS", 184) < 184:
+        problems.append("AUDIT_RETENTION_DAYS must be at least 184 (six months)")
+    if not settings.get("TWO_FACTOR_REQUIRED", True):
+        problems.append("TWO_FACTOR_REQUIRED must stay on")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))

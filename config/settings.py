@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -35,16 +36,22 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "qingqian.core",
     "qingqian.registry",
     "qingqian.accounts",
     "qingqian.complaints",
+    "qingqian.notifications",
     "qingqian.ledger",
     "qingqian.disclosure",
     "qingqian.dashboards",
     "qingqian.projects",
     "qingqian.enforcement",
     "qingqian.oversight",
+    "qingqian.security",
     "qingqian.demo",
 ]
 
@@ -52,14 +59,23 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qingqian.core.middleware.RequestContextMiddleware",
+    # Permissions-Policy, Cache-Control: no-store for signed-in users, CSP (django-csp 4)
+    "qingqian.security.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # 429 + Retry-After on login, intake and the public API (RATE_LIMITS)
+    "qingqian.security.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # absolute session limit, idle timeout, two factors for staff, password expiry
+    "qingqian.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qingqian.core.idempotency.IdempotencyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,18 +128,58 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # lockout first (django-axes)
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5)
+# Staff and administrator passwords expire (0 = never). A deliberate deviation from ASVS: docs/adr/0007.
+PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "qingqian.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "qingqian.accounts.validators.NotUsernameValidator"},
+    {
+        "NAME": "qingqian.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"count": PASSWORD_HISTORY_COUNT},
+    },
 ]
 if QINGQIAN_ENV == "test":
     # Fast hashing for the suite only; argon2 itself is exercised by a dedicated test.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# Absolute session limit (12 h) and idle timeouts (30 min; 15 min for the administrator roles), with a
+# warning shown SESSION_IDLE_WARNING_SECONDS before (≥ 20 s, WCAG 2.2.1) and a one-click extend.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", SESSION_COOKIE_AGE)
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_IDLE_TIMEOUT_ADMIN_SECONDS = env_int("SESSION_IDLE_TIMEOUT_ADMIN_SECONDS", 15 * 60)
+SESSION_IDLE_WARNING_SECONDS = max(20, env_int("SESSION_IDLE_WARNING_SECONDS", 60))
+# Re-authentication for sensitive actions (role changes, unmasking, publishing) is fresh this long.
+REAUTH_MAX_AGE_SECONDS = env_int("REAUTH_MAX_AGE_SECONDS", 5 * 60)
+# Two factors (TOTP, django-otp) for every staff and administrator role.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "清欠平台"
+RECOVERY_CODE_COUNT = 10
+# Lockout (django-axes): 5 failures → 30 minutes, per account and per client address; same message
+# whether or not the account exists.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "qingqian.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qingqian.core.middleware.client_ip"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
 
 # --- i18n: Chinese first, English complete -----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -195,6 +251,55 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-qq_session"  # host-only, secure, path=/
+# Content-Security-Policy (django-csp 4): no inline or eval'd script anywhere; inline <style> elements
+# are refused too, style="" attributes are allowed (style-src-attr) for progress bars and the like.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+# Rate limits: "<requests>/<seconds>" per client address (429 with Retry-After). Paths are regular
+# expressions; the apps that own intake and the public API add theirs in RATE_LIMIT_RULES.
+# off by default in the test suite only (its one client address would trip them); tests switch it on
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", QINGQIAN_ENV != "test")
+RATE_LIMIT_LOGIN = env_str("RATE_LIMIT_LOGIN", "20/60")
+RATE_LIMIT_INTAKE = env_str("RATE_LIMIT_INTAKE", "30/60")
+RATE_LIMIT_PUBLIC_API = env_str("RATE_LIMIT_PUBLIC_API", "120/60")
+RATE_LIMIT_RULES = [
+    ("login", r"^/accounts/(login|two-factor|reauth)/", {"POST"}, RATE_LIMIT_LOGIN),
+    ("intake", r"^/complaints/(new|intake)", {"POST"}, RATE_LIMIT_INTAKE),
+    ("intake", r"^/api/v1/complaints/?$", {"POST"}, RATE_LIMIT_INTAKE),
+    ("public_api", r"^/api/v1/public/", {"GET", "POST", "HEAD"}, RATE_LIMIT_PUBLIC_API),
+]
+
+# --- Personal data and audit (PIPL, GB/T 39786; keys in qingqian/core/crypto.py) ------------------
+PII_KEYS = env_str("PII_KEYS", "")
+PII_KEY_FILE = env_str("PII_KEY_FILE", "")
+PII_ACTIVE_KEY_ID = env_str("PII_ACTIVE_KEY_ID", "")
+PII_INDEX_KEY = env_str("PII_INDEX_KEY", "")
+AUDIT_ANCHOR_KEY = env_str("AUDIT_ANCHOR_KEY", "")
+# Audit events are kept at least 184 days (等保 2.0 / 网络安全法 第二十一条: ≥ 6 months) before
+# `manage.py prune_audit` archives and removes them.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)
+AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
 
 # --- Demo / product switches --------------------------------------------------------------------
 # Demo users with printed passwords exist only where this is on; production refuses it.
@@ -206,7 +311,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:

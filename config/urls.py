@@ -11,6 +11,8 @@ urlpatterns = [
     path("rules/", include("qingqian.registry.rules_urls")),
     path("complaints/", include("qingqian.complaints.urls")),
     path("ledger/", include("qingqian.ledger.urls")),
+    path("notifications/", include("qingqian.notifications.urls")),
+    path("security/", include("qingqian.security.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -20,6 +20,19 @@ class AccountsConfig(AppConfig):
                 "accounts.login.succeeded": _("登录成功"),
                 "accounts.login.failed": _("登录失败"),
                 "accounts.logout": _("退出登录"),
+                "accounts.login.locked_out": _("登录锁定"),
+                "accounts.lockout.released": _("解除登录锁定"),
+                "accounts.session.expired": _("会话超时退出"),
+                "accounts.2fa.enrolled": _("启用双因素认证"),
+                "accounts.2fa.verified": _("双因素认证通过"),
+                "accounts.2fa.failed": _("双因素认证失败"),
+                "accounts.2fa.reset": _("重置双因素认证"),
+                "accounts.2fa.recovery_issued": _("生成恢复码"),
+                "accounts.reauth.succeeded": _("重新验证身份"),
+                "accounts.reauth.failed": _("重新验证身份失败"),
+                "accounts.password.changed": _("修改密码"),
+                "accounts.user.deactivated": _("停用用户"),
+                "accounts.user.activated": _("启用用户"),
             }
         )
         from qingqian.accounts import signals  # noqa: F401  (login/logout audit)

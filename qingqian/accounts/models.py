@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingqian.accounts.choices import ADMIN_ROLES, STAFF_ROLES, Role, TokenScope
 from qingqian.core.permissions import Action, Grant, RestrictedQuerySet
+from qingqian.core.personal import PHONE, BlindIndexField, EncryptedCharField
 
 
 class UserQuerySet(RestrictedQuerySet):
@@ -24,7 +25,9 @@ class User(AbstractUser):
     """A person who logs in. What they may see and do comes from their role grants."""
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=40, blank=True)
+    # personal data (PIPL): SM4-GCM at rest, masked on screens (qingqian/core/personal.py)
+    phone = EncryptedCharField(_("手机号"), kind=PHONE, max_length=40, blank=True, index_field="phone_bidx")
+    phone_bidx = BlindIndexField()
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     objects = QingqianUserManager()  # type: ignore[misc]
@@ -192,3 +195,36 @@ def acting_user(request: Any) -> User:
     if not isinstance(user, User):
         raise TypeError("acting_user() needs an authenticated request")
     return user
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords (no reuse of the last PASSWORD_HISTORY_COUNT)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    encoded = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for the second factor. Only a salted SM3 hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"

@@ -49,6 +49,20 @@ NAV: list[NavItem] = [
         ),
     ),
     NavItem(
+        "complaints:queue",
+        _("投诉线索"),
+        frozenset(
+            {
+                Role.TASKFORCE_OFFICE,
+                Role.DEPARTMENT_HANDLER,
+                Role.COUNTY_HANDLER,
+                Role.DEBTOR_CLERK,
+                Role.AUDITOR,
+                Role.LEADERSHIP,
+            }
+        ),
+    ),
+    NavItem(
         "rules:calculator",
         _("逾期利息计算器"),
         frozenset(
@@ -64,11 +78,22 @@ NAV: list[NavItem] = [
     ),
     NavItem("rules:lpr", _("LPR与节假日"), frozenset({Role.SYSTEM_ADMIN})),
     NavItem("accounts:portal_home", _("企业服务"), frozenset({Role.ENTERPRISE_USER})),
+    NavItem("complaints:mine", _("我的投诉"), frozenset({Role.ENTERPRISE_USER})),
+    NavItem("notifications:inbox", _("消息"), frozenset(Role.values)),
+    NavItem("notifications:stuck", _("通知投递"), frozenset({Role.SYSTEM_ADMIN})),
     NavItem(
         "accounts:admin_home",
         _("系统管理"),
         frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}),
     ),
+    NavItem("security:user_list", _("用户管理"), frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})),
+    NavItem("security:unlock", _("登录锁定"), frozenset({Role.SECURITY_ADMIN})),
+    NavItem(
+        "security:pii_registry",
+        _("个人信息清单"),
+        frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}),
+    ),
+    NavItem("security:audit_search", _("审计日志"), frozenset({Role.AUDIT_ADMIN})),
 ]
 
 

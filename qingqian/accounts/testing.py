@@ -9,6 +9,7 @@ They are the demo users of `seed_demo`, so tests, demo and end-to-end journeys s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from qingqian.accounts.models import User
 from qingqian.demo.seed import demo_password, seed_all
@@ -54,3 +55,23 @@ def build_world() -> World:
         seed_all()
     users = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
     return World(**{name: users[name] for name in PERSONAS})
+
+
+def sign_in(client: Any, user: User) -> Any:
+    """Log `client` in as `user` with the second factor already passed (what a real login reaches)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qingqian.accounts.session_policy import mark_login
+    from qingqian.accounts.twofactor import requires_two_factor
+
+    client.force_login(user)
+    session = client.session
+    mark_login(session)
+    if requires_two_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

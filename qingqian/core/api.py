@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -71,6 +71,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, error_body("forbidden", _("您没有执行此操作的权限。")), status=403
         )
 
+    @api.exception_handler(ObjectDoesNotExist)
+    def object_missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+        # e.g. a filter naming a region that does not exist: the client's mistake, never a 500
+        return api.create_response(
+            request, error_body("not_found", _("未找到该对象，或您无权查看。")), status=404
+        )
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(
@@ -100,7 +107,7 @@ class Pagination(PageNumberPagination):
     items_attribute = "items"
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any = None, **params: Any) -> Any:
-        page = max(1, pagination.page)
+        page = min(max(1, pagination.page), 1_000_000)  # beyond any real page; keeps offsets in range
         size = min(max(1, pagination.page_size), 500)
         offset = (page - 1) * size
         return {

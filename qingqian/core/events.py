@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import QuerySet
 
-from qingqian.core import context
+from qingqian.core import audit_chain, context
 from qingqian.core.models import Event
 
 
@@ -64,7 +64,7 @@ def record_event(
         raise RuntimeError("record_event must be called inside the service's transaction.atomic()")
     ctx = context.current()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return Event.objects.create(
+    event = Event(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else (str(actor) if actor else "system"))[:150],
         action=action,
@@ -80,6 +80,8 @@ def record_event(
         ip=ctx.ip,
         channel=ctx.channel,
     )
+    # linked into the SM3 hash chain under the chain-head lock, in this same transaction
+    return audit_chain.append(event)
 
 
 def events_for(obj: models.Model) -> QuerySet[Event]:

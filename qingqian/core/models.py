@@ -86,17 +86,82 @@ class Event(AppendOnlyModel):
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     channel = models.CharField(_("渠道"), max_length=16, default="system")
+    # The tamper-evident SM3 hash chain (issue 7; qingqian/core/audit_chain.py): the row's position,
+    # the previous row's hash, and SM3 over this row's content and that previous hash.
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("本行哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
         ordering = ["occurred_at", "id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "occurred_at"], name="core_event_object_idx")
+            models.Index(fields=["object_type", "object_id", "occurred_at"], name="core_event_object_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="core_event_actor_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The one row that says where the event chain ends. Appenders lock it (SELECT … FOR UPDATE on
+    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers anyway), so two concurrent
+    transactions never link to the same predecessor. It also lets `verify_audit` see a deleted tail."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="core_chain_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditAnchor(AppendOnlyModel):
+    """A periodic anchor: the chain's (seq, hash) at a moment, sealed with HMAC-SM3 under a key the
+    database does not hold. Rewriting the whole chain after an anchor is detected by the anchor."""
+
+    created_at = models.DateTimeField(_("锚定时间"), default=timezone.now, db_index=True)
+    seq = models.BigIntegerField(_("链序号"))
+    hash = models.CharField(_("链哈希"), max_length=64)
+    mac = models.CharField(_("锚定校验码"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计锚点")
+        verbose_name_plural = _("审计锚点")
+        ordering = ["seq", "id"]
+
+    def __str__(self) -> str:
+        return f"anchor #{self.seq} {self.hash[:12]}"
+
+
+class AuditArchive(AppendOnlyModel):
+    """Events moved out of the table by retention pruning: which range, where the file went, and
+    the last hash of the range, so the chain still verifies from the first retained row."""
+
+    created_at = models.DateTimeField(_("归档时间"), default=timezone.now)
+    from_seq = models.BigIntegerField(_("起始序号"))
+    to_seq = models.BigIntegerField(_("截止序号"))
+    rows = models.PositiveIntegerField(_("条数"))
+    last_hash = models.CharField(_("末行哈希"), max_length=64)
+    cutoff = models.DateTimeField(_("归档截止时间"))
+    file_name = models.CharField(_("归档文件"), max_length=300)
+    file_sm3 = models.CharField(_("文件SM3"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计归档")
+        verbose_name_plural = _("审计归档")
+        ordering = ["to_seq"]
+
+    def __str__(self) -> str:
+        return f"archive {self.from_seq}–{self.to_seq}"
 
 
 class IdempotencyKey(models.Model):

@@ -294,8 +294,44 @@ def demo_password(username: str) -> str:
     return username.capitalize() + data.DEMO_PASSWORD_SUFFIX
 
 
+def demo_totp_key(username: str) -> str:
+    """The demo users' TOTP secret (hex), derived from the username: demo only, so the e2e `login`
+    fixture and a person trying the demo can compute the code. Never in production (seed_demo refuses)."""
+    return hashlib.sha1(f"qingqian-demo-totp:{username}".encode(), usedforsecurity=False).hexdigest()
+
+
+def demo_totp_code(username: str, *, at: float | None = None) -> str:
+    """The demo user's current 6-digit code (or at time `at`)."""
+    import time
+
+    from django_otp.oath import hotp
+
+    step = int((at if at is not None else time.time()) // 30)
+    return f"{hotp(bytes.fromhex(demo_totp_key(username)), step):06d}"
+
+
+def seed_two_factor(report: SeedReport) -> None:
+    """Staff and administrator demo users get a confirmed authenticator with the deterministic key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qingqian.accounts.twofactor import requires_two_factor
+
+    for username, *_rest in data.DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None or not requires_two_factor(user) or TOTPDevice.objects.filter(user=user).exists():
+            continue
+        TOTPDevice.objects.create(
+            user=user, name="演示身份验证器", key=demo_totp_key(username), confirmed=True
+        )
+        report.add("authenticators")
+
+
 def seed_all() -> SeedReport:
     report = SeedReport()
     seed_registry(report)
     seed_users(report)
+    from qingqian.demo.complaints_seed import seed_complaints  # demo complaints (issue 4)
+
+    seed_complaints(report)
+    seed_two_factor(report)
     return report

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingqian.core.models import TimeStampedModel
 from qingqian.core.permissions import Action, Grant, RestrictedQuerySet
+from qingqian.core.personal import PHONE, BlindIndexField, EncryptedCharField
 from qingqian.registry.choices import (
     CalendarDayKind,
     Industry,
@@ -222,7 +223,9 @@ class Handler(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, verbose_name=_("所在单位"), on_delete=models.PROTECT)
     name = models.CharField(_("姓名"), max_length=50)
     duty = models.CharField(_("职责"), max_length=200, blank=True)
-    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    # personal data (PIPL): SM4-GCM at rest; a published handler's work phone is public by purpose
+    phone = EncryptedCharField(_("电话"), kind=PHONE, max_length=40, blank=True, index_field="phone_bidx")
+    phone_bidx = BlindIndexField()
     email = models.EmailField(_("邮箱"), blank=True)
     published = models.BooleanField(_("对外公布"), default=False)
     user = models.ForeignKey(
@@ -261,7 +264,11 @@ class Enterprise(TimeStampedModel):
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    # personal data (PIPL): SM4-GCM at rest, searchable by the keyed SM3 blind index
+    contact_phone = EncryptedCharField(
+        _("联系电话"), kind=PHONE, max_length=40, blank=True, index_field="contact_phone_bidx"
+    )
+    contact_phone_bidx = BlindIndexField()
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     is_example = models.BooleanField(_("示例数据"), default=False)
 

@@ -7,6 +7,16 @@ PAGES = [
     Page("accounts:portal_home", frozenset({"enterprise"})),
     Page("accounts:admin_home", ADMINS),
     Page("accounts:logout", ALL_PERSONAS, method="POST", ok=frozenset({302})),
+    # the second factor: verified staff are sent on (302); the enterprise user (no authenticator) to setup
+    Page("accounts:two_factor", LOGGED_IN, ok=frozenset({302})),
+    Page("accounts:two_factor_setup", LOGGED_IN, ok=frozenset({200, 302})),
+    # sensitive: always asks for re-authentication first
+    Page("accounts:recovery_codes", LOGGED_IN, ok=frozenset({302})),
+    Page("accounts:reauth", LOGGED_IN),
+    Page("accounts:password_change", LOGGED_IN),
+    # the idle-timeout script's endpoints answer JSON; the public gets 401, not a login redirect
+    Page("accounts:session_status", LOGGED_IN, public_status=frozenset({401})),
+    Page("accounts:session_extend", LOGGED_IN, method="POST", public_status=frozenset({401})),
 ]
 
 ENDPOINTS = [

@@ -44,6 +44,8 @@ class Page:
     method: str = "GET"
     data: Callable[[Any], dict[str, Any]] | None = None
     ok: frozenset[int] = frozenset({200})
+    # what the anonymous public gets when not allowed (None: a redirect to the login page)
+    public_status: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ def test_production_refuses_insecure_settings() -> None:
             "DEMO_DATA_ALLOWED": False,
             "DATABASES": {"default": {"ENGINE": "django.db.backends.postgresql"}},
             "SECRET_KEY": "x" * 50,
+            "PII_KEYS": "k1:" + "1" * 32,
+            "PII_INDEX_KEY": "2" * 64,
+            "AUDIT_ANCHOR_KEY": "3" * 64,
         }
     )
 

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from qingqian.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("stuck/", views.stuck, name="stuck"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
+]
