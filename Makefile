@@ -80,8 +80,11 @@ drills: install
 migrations: install
 	$(PY) manage.py makemigrations
 
+# Extract Chinese source strings into locale/en/LC_MESSAGES/django.po and compile django.mo.
+# Run again after translating (docs/i18n.md); qingqian/core/tests/test_translations.py checks both.
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var \
+	  --ignore=static/vendor --ignore='e2e/*' --ignore='bench/*' --ignore='drills/*'
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 assets:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingqian.core.events import events_for
 
@@ -41,7 +42,8 @@ def _detail(before: dict[str, Any] | None, after: dict[str, Any] | None, data: d
     if data.get("reason"):
         return _("理由：%(reason)s") % {"reason": data["reason"]}
     if before and after:
-        return "，".join(f"{k}: {before.get(k)} → {after.get(k)}" for k in after)
+        separator = pgettext("list separator", "，")
+        return separator.join(f"{k}: {before.get(k)} → {after.get(k)}" for k in after)
     return ""
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qingqian.core.permissions import Action
 from qingqian.registry.models import Enterprise, Organisation, Region, RoutingRule
@@ -144,7 +145,15 @@ def explain_routing(debtor: Organisation, *, rules: list[RoutingRule] | None = N
     if not best.checks:
         reasons.append(_("该规则不设条件，为兜底规则"))
     if len(matching) > 1:
-        reasons.append(_("另有%(n)d条规则也匹配，但条件更宽泛或优先级较低") % {"n": len(matching) - 1})
+        others = len(matching) - 1
+        reasons.append(
+            ngettext(
+                "另有%(n)d条规则也匹配，但条件更宽泛或优先级较低",
+                "另有%(n)d条规则也匹配，但条件更宽泛或优先级较低",
+                others,
+            )
+            % {"n": others}
+        )
     if best.rule.basis:
         reasons.append(_("依据：%(basis)s") % {"basis": best.rule.basis})
     return RoutingExplanation(
