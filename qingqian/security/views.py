@@ -264,19 +264,19 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 def _export_rows(qs: Any) -> Any:
     yield [
-        "序号",
-        "时间",
-        "操作人",
-        "动作代码",
-        "动作",
-        "对象类型",
-        "对象编号",
-        "对象",
+        _("序号"),
+        _("时间"),
+        _("操作人"),
+        _("动作代码"),
+        _("动作"),
+        _("对象类型"),
+        _("对象编号"),
+        _("对象"),
         "IP",
-        "渠道",
-        "请求编号",
-        "数据",
-        "本行哈希",
+        _("渠道"),
+        _("请求编号"),
+        _("数据"),
+        _("本行哈希"),
     ]
     for e in qs.iterator(chunk_size=2000):
         yield [
@@ -315,7 +315,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         from openpyxl import Workbook
 
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet("审计日志")
+        ws = wb.create_sheet(_("审计日志"))
         for row in _export_rows(qs):
             ws.append(safe_row(row))
             count += 1
