@@ -28,6 +28,7 @@ BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("complaints", "bench/bench_complaints.py", {"city": [], "province": []}),
     ("ledger-import", "bench/bench_ledger_import.py", {"city": [], "province": []}),
     ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
+    ("public", "bench/bench_public.py", {"city": [], "province": []}),
     # `make drills`: full-size reliability drills
     (
         "crash-sqlite",

@@ -8,6 +8,9 @@ from qingqian.accounts.api import router as accounts_router
 from qingqian.accounts.api_auth import STAFF_AUTH
 from qingqian.complaints.api import router as complaints_router
 from qingqian.core.api import install_error_handlers
+from qingqian.dashboards.api import router as dashboards_router
+from qingqian.disclosure.api import public_router as public_router
+from qingqian.disclosure.api import router as disclosure_router
 from qingqian.ledger.api import router as ledger_router
 from qingqian.notifications.api import router as notifications_router
 from qingqian.registry.api import router as registry_router
@@ -32,3 +35,6 @@ api.add_router("/rules", rules_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/public", public_router)
+api.add_router("/disclosure", disclosure_router)
+api.add_router("/dashboards", dashboards_router)

@@ -26,4 +26,11 @@ JOBS: list[Job] = [
     Job("anchor the audit chain", "anchor_audit", every_minutes=60),
     Job("verify the audit chain", "verify_audit", at="02:30"),
     Job("archive and prune the audit log past retention", "prune_audit", at="03:00"),
+    Job(
+        "ledger: escalate unanswered payment reports, detect plan breaches", "ledger_sweep", every_minutes=60
+    ),
+    Job("ledger: daily aging and statutory interest", "ledger_aging", at="01:30"),
+    Job("warm the leadership dashboard cache", "warm_dashboard", every_minutes=5),
+    Job("annual disclosure reminders", "disclosure_remind", at="08:30"),
+    Job("monthly progress report (last month, once)", "monthly_report", at="06:00"),
 ]

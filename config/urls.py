@@ -13,6 +13,8 @@ urlpatterns = [
     path("ledger/", include("qingqian.ledger.urls")),
     path("notifications/", include("qingqian.notifications.urls")),
     path("security/", include("qingqian.security.urls")),
+    path("disclosure/", include("qingqian.disclosure.staff_urls")),
+    path("dashboards/", include("qingqian.dashboards.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -20,6 +20,26 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("public:home", _("首页"), None),
+    NavItem("public:bodies", _("信息公开"), None),
+    NavItem(
+        "dashboards:home",
+        _("领导驾驶舱"),
+        frozenset({Role.LEADERSHIP, Role.TASKFORCE_OFFICE, Role.AUDITOR}),
+    ),
+    NavItem(
+        "disclosure:board",
+        _("年度公开"),
+        frozenset(
+            {
+                Role.TASKFORCE_OFFICE,
+                Role.DEPARTMENT_HANDLER,
+                Role.COUNTY_HANDLER,
+                Role.DEBTOR_CLERK,
+                Role.AUDITOR,
+                Role.LEADERSHIP,
+            }
+        ),
+    ),
     NavItem(
         "accounts:staff_home",
         _("工作台"),
@@ -63,6 +83,20 @@ NAV: list[NavItem] = [
         ),
     ),
     NavItem(
+        "ledger:item_list",
+        _("欠款台账"),
+        frozenset(
+            {
+                Role.TASKFORCE_OFFICE,
+                Role.DEPARTMENT_HANDLER,
+                Role.COUNTY_HANDLER,
+                Role.DEBTOR_CLERK,
+                Role.AUDITOR,
+                Role.LEADERSHIP,
+            }
+        ),
+    ),
+    NavItem(
         "rules:calculator",
         _("逾期利息计算器"),
         frozenset(
@@ -78,6 +112,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("rules:lpr", _("LPR与节假日"), frozenset({Role.SYSTEM_ADMIN})),
     NavItem("accounts:portal_home", _("企业服务"), frozenset({Role.ENTERPRISE_USER})),
+    NavItem("ledger:portal", _("我的应收账款"), frozenset({Role.ENTERPRISE_USER})),
     NavItem("complaints:mine", _("我的投诉"), frozenset({Role.ENTERPRISE_USER})),
     NavItem("notifications:inbox", _("消息"), frozenset(Role.values)),
     NavItem("notifications:stuck", _("通知投递"), frozenset({Role.SYSTEM_ADMIN})),

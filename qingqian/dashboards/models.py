@@ -1,1 +1,1 @@
-"""Models of dashboards: filled in by its own issue."""
+"""The dashboards app has no models: it only reads (import-linter forbids it any service)."""

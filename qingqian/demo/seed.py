@@ -334,4 +334,10 @@ def seed_all() -> SeedReport:
 
     seed_complaints(report)
     seed_two_factor(report)
+    from qingqian.demo.ledger_seed import seed_ledger  # demo 台账 (issue 5), through the ledger services
+
+    seed_ledger(report)
+    from qingqian.demo.disclosure_seed import seed_disclosure  # annual disclosure and reports (issue 6)
+
+    seed_disclosure(report)
     return report

@@ -1,0 +1,230 @@
+"""The bridge to the rules core: an item (plus its entries) as a `ContractInput`, and the stored assessment.
+
+What the ledger feeds `assess`:
+
+* ``amount`` — the confirmed principal (Σ principal-bucket entries: confirmed arrears and adjustments,
+  ab initio), not the contract amount: interest runs on what is owed;
+* ``payments`` — confirmed payments **and** write-offs, netted per day (a reversal carries the date of
+  what it reverses, so a reversed payment disappears). A write-off ends interest on its part from its
+  date, as a payment would; it never counts as cleared;
+* policies — the defaults (signing date picks the version; principal-first allocation).
+
+The stored fields (due date, version, findings, exact daily rate) do not depend on the payments, so the
+set-based aging (`aging.py`) can compute interest to any date from them and the entries alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.utils import timezone
+
+from qingqian.ledger.choices import EntryBucket
+from qingqian.ledger.models import ArrearsItem, LedgerEntry, payer_kind_of
+from qingqian.rules import (
+    Assessment,
+    Calendar,
+    Clauses,
+    ContractInput,
+    LprSeries,
+    Payment,
+    assess,
+    assessment_to_json,
+    get_parameters,
+)
+
+CLAUSE_BOOLS = (
+    "back_to_back",
+    "audit_settlement",
+    "audit_settlement_contract_agreed",
+    "forced_bills",
+    "contractor_advance_funding",
+    "without_budget",
+)
+CLAUSE_PERCENTS = ("retention_percent", "progress_payment_percent")
+ASSESSMENT_FIELDS = [
+    "assessed_at",
+    "regulation",
+    "start_on",
+    "term_days",
+    "due_on",
+    "annual_rate_percent",
+    "rate_num",
+    "rate_den",
+    "findings",
+    "explanation",
+    "reassess_on",
+]
+
+
+def clauses_from_json(data: dict[str, Any] | None) -> Clauses:
+    data = data or {}
+    kwargs: dict[str, Any] = {name: bool(data.get(name, False)) for name in CLAUSE_BOOLS}
+    kwargs["deposit_kinds"] = tuple(str(k) for k in data.get("deposit_kinds", []) or [])
+    for name in CLAUSE_PERCENTS:
+        raw = data.get(name)
+        kwargs[name] = Decimal(str(raw)) if raw not in (None, "") else None
+    return Clauses(**kwargs)
+
+
+def reductions_by_day(entries: list[tuple[str, dt.date, Decimal]]) -> list[Payment]:
+    """(bucket, effective_on, amount) rows → positive net reductions per day (payments + write-offs)."""
+    per_day: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for bucket, day, amount in entries:
+        if bucket in (EntryBucket.PAYMENT, EntryBucket.WRITE_OFF):
+            per_day[day] += amount
+    return [Payment(paid_on=day, amount=total) for day, total in sorted(per_day.items()) if total > 0]
+
+
+def principal_of(entries: list[tuple[str, dt.date, Decimal]]) -> Decimal:
+    return sum((a for b, _d, a in entries if b == EntryBucket.PRINCIPAL), Decimal("0.00"))
+
+
+def entry_rows(item: ArrearsItem) -> list[tuple[str, dt.date, Decimal]]:
+    return list(LedgerEntry.objects.filter(item=item).values_list("bucket", "effective_on", "amount"))
+
+
+def contract_input(
+    item: ArrearsItem,
+    *,
+    as_of: dt.date,
+    entries: list[tuple[str, dt.date, Decimal]] | None = None,
+    payer_kind: str | None = None,
+) -> ContractInput | None:
+    """None when the rules cannot assess the item (no delivery date, or nothing owed)."""
+    rows = entry_rows(item) if entries is None else entries
+    principal = principal_of(rows)
+    if item.delivered_on is None or principal <= 0:
+        return None
+    return ContractInput(
+        payer_kind=payer_kind or payer_kind_of(item.debtor.kind),  # type: ignore[arg-type]
+        signed_on=item.signed_on,
+        delivered_on=item.delivered_on,
+        amount=principal,
+        as_of=as_of,
+        acceptance_required=item.acceptance_required,
+        acceptance_period_days=item.acceptance_period_days,
+        accepted_on=item.accepted_on,
+        settlement_confirmed_on=item.settlement_confirmed_on,
+        agreed_term_days=item.agreed_term_days,
+        agreed_annual_rate=item.agreed_annual_rate,
+        payments=tuple(p for p in reductions_by_day(rows) if p.paid_on <= as_of),
+        clauses=clauses_from_json(item.clauses),
+    )
+
+
+def assess_item(
+    item: ArrearsItem,
+    *,
+    as_of: dt.date | None = None,
+    entries: list[tuple[str, dt.date, Decimal]] | None = None,
+    calendar: Calendar | None = None,
+    lpr: LprSeries | None = None,
+    payer_kind: str | None = None,
+) -> Assessment | None:
+    from qingqian.registry.reference import lpr_series, working_calendar
+
+    contract = contract_input(
+        item, as_of=as_of or timezone.localdate(), entries=entries, payer_kind=payer_kind
+    )
+    if contract is None:
+        return None
+    return assess(contract, calendar=calendar or working_calendar(), lpr=lpr or lpr_series())
+
+
+def exact_daily_rate(result: Assessment) -> Fraction | None:
+    """The exact daily rate behind an assessment (the rules display a rounded one)."""
+    if result.due_on is None:
+        return None
+    if result.annual_rate_percent is not None:
+        return Fraction(result.annual_rate_percent) / 36500
+    default = get_parameters().rules_at(result.rule_date).default_daily_rate
+    return Fraction(default) if default is not None else None
+
+
+def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: str = "") -> None:
+    """Copy an assessment onto the item's stored fields (the caller saves)."""
+    item.assessed_at = timezone.now()
+    if result is None:
+        missing = "delivered_on" if item.delivered_on is None else "principal"
+        item.regulation = ""
+        item.start_on = item.due_on = None
+        item.term_days = None
+        item.annual_rate_percent = None
+        item.rate_num = item.rate_den = None
+        item.findings = []
+        item.explanation = {"not_assessed": missing}
+        item.reassess_on = None
+        return
+    rate = exact_daily_rate(result)
+    item.regulation = result.regulation or ""
+    item.start_on = result.start_on
+    item.term_days = result.term_days
+    item.due_on = result.due_on
+    item.annual_rate_percent = result.annual_rate_percent
+    item.rate_num = rate.numerator if rate is not None else None
+    item.rate_den = rate.denominator if rate is not None else None
+    item.findings = [f.as_dict() for f in result.findings]
+    # Acceptance still pending within its agreed period: the due date appears when the period ends.
+    pending = "acceptance_pending" in result.finding_codes and item.acceptance_period_days is not None
+    item.reassess_on = (
+        item.delivered_on + dt.timedelta(days=item.acceptance_period_days + 1)
+        if pending and item.delivered_on is not None and item.acceptance_period_days is not None
+        else None
+    )
+    explanation = assessment_to_json(result)
+    # Amount-dependent figures are not stored: the aging computes them to date from the entries.
+    for key in ("outstanding", "interest", "segments", "overdue_days", "findings"):
+        explanation.pop(key, None)
+    explanation["rate_reason"] = result.rate_reason.as_dict() if result.rate_reason is not None else None
+    explanation["annual_rate_percent"] = (
+        str(result.annual_rate_percent) if result.annual_rate_percent is not None else None
+    )
+    explanation["daily_rate"] = format(result.daily_rate, "f") if result.daily_rate is not None else None
+    explanation["rule_date"] = result.rule_date.isoformat()
+    if reason:
+        explanation["refreshed_because"] = reason
+    item.explanation = explanation
+
+
+def reassess_due(*, today: dt.date | None = None) -> int:
+    """Sweeper: re-run the rules for open items whose `reassess_on` has come (e.g. an acceptance period
+    ended without acceptance, so the term now runs from the period's end). Touches only those rows."""
+    from django.db import transaction
+
+    from qingqian.core.events import record_event
+    from qingqian.ledger.choices import ItemStatus
+
+    today = today or timezone.localdate()
+    done = 0
+    due = ArrearsItem.objects.filter(reassess_on__lte=today, status=ItemStatus.OPEN).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            item = ArrearsItem.objects.select_for_update(of=("self",)).select_related("debtor").get(pk=pk)
+            before = {"due_on": item.due_on}
+            refresh_assessment(item, reason="acceptance_period_ended")
+            record_event(
+                actor=None,
+                action="ledger.item.reassessed",
+                obj=item,
+                before=before,
+                after={"due_on": item.due_on},
+            )
+            done += 1
+    return done
+
+
+def refresh_assessment(item: ArrearsItem, *, reason: str = "", save: bool = True) -> None:
+    """Re-run the rules on the item's current inputs and store the result (inside the caller's transaction)."""
+    apply_assessment(item, assess_item(item), reason=reason)
+    if save:
+        from qingqian.ledger.aging import age_items
+
+        item.save(update_fields=[*ASSESSMENT_FIELDS, "updated_at"])
+        age_items([item.pk])

@@ -1,0 +1,1 @@
+"""台账 import and export in the documented template (docs/ledger-template.md)."""

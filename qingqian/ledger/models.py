@@ -1,1 +1,0 @@
-"""Models of ledger: filled in by its own issue."""

@@ -1,0 +1,5 @@
+"""Ledger pages (Chinese, Bootstrap, htmx)."""
+
+from qingqian.ledger.views import actions, campaigns, io, items, portal
+
+__all__ = ["actions", "campaigns", "io", "items", "portal"]

@@ -1,0 +1,122 @@
+/* Leadership dashboard: ECharts from the JSON the page carries (json_script #dashboard-data).
+   No inline script (CSP). Every chart element drills down: a click opens the list behind it. */
+(function () {
+  "use strict";
+  var source = document.getElementById("dashboard-data");
+  if (!source || typeof echarts === "undefined") { return; }
+  var d = JSON.parse(source.textContent);
+  var RED = ["#b3261e", "#e4572e", "#f29e4c", "#2e86ab", "#5b8e7d", "#8e7dbe", "#c0c0c0", "#7f1d1d"];
+  var FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+
+  function wan(v) { return Math.round(Number(v) / 100) / 100; }
+  function fmt(v) { return Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 }); }
+  function pct(r) { return r === null || r === undefined ? null : Math.round(r * 1000) / 10; }
+
+  function chart(id, option, urls) {
+    var el = document.getElementById("chart-" + id);
+    if (!el) { return; }
+    var c = echarts.init(el, null, { renderer: "canvas" });
+    option.textStyle = { fontFamily: FONT };
+    option.color = option.color || RED;
+    option.animation = false;
+    c.setOption(option);
+    if (urls) {
+      c.on("click", function (p) {
+        var url = typeof urls === "function" ? urls(p) : urls[p.dataIndex];
+        if (url) { window.location.href = url; }
+      });
+      el.style.cursor = "pointer";
+    }
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+
+  function bars(rows, horizontal) {
+    var names = rows.map(function (r) { return r.label; });
+    var values = rows.map(function (r) { return wan(r.balance); });
+    var cat = { type: "category", data: names, axisLabel: { interval: 0, width: 118, overflow: "truncate" } };
+    var val = { type: "value", name: "万元" };
+    return {
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+      grid: { left: horizontal ? 130 : 50, right: 40, top: 30, bottom: horizontal ? 20 : 60 },
+      xAxis: horizontal ? val : Object.assign(cat, { axisLabel: { interval: 0, rotate: 30 } }),
+      yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
+      series: [{ type: "bar", data: values, name: "尚欠金额", itemStyle: { color: "#b3261e" } }]
+    };
+  }
+
+  // Cumulative cleared (line) and the monthly amount (bars).
+  var months = d.cleared.months;
+  chart("cleared", {
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+    legend: { data: ["当月清偿", "累计清偿"], top: 0 },
+    grid: { left: 60, right: 60, top: 40, bottom: 40 },
+    xAxis: { type: "category", data: months.map(function (m) { return m.month; }) },
+    yAxis: [{ type: "value", name: "当月（万元）" }, { type: "value", name: "累计（万元）" }],
+    series: [
+      { name: "当月清偿", type: "bar", data: months.map(function (m) { return wan(m.amount); }), itemStyle: { color: "#f29e4c" } },
+      { name: "累计清偿", type: "line", yAxisIndex: 1, data: months.map(function (m) { return wan(m.cumulative); }), itemStyle: { color: "#b3261e" }, symbolSize: 6 }
+    ]
+  }, months.map(function (m) { return m.url; }));
+
+  var t = d.outstanding.totals;
+  chart("disputed", {
+    tooltip: { trigger: "item", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+    legend: { bottom: 0 },
+    series: [{
+      type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}\n{d}%" },
+      data: [{ name: "无分歧", value: wan(t.undisputed) }, { name: "有分歧", value: wan(t.disputed) }]
+    }]
+  }, [d.outstanding.urls.undisputed, d.outstanding.urls.disputed]);
+
+  var kinds = d.outstanding.by_kind;
+  chart("kind", {
+    tooltip: { trigger: "item", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+    legend: { bottom: 0 },
+    series: [{
+      type: "pie", radius: "65%", label: { formatter: "{b}\n{d}%" },
+      data: kinds.map(function (r) { return { name: r.label, value: wan(r.balance) }; })
+    }]
+  }, kinds.map(function (r) { return r.url; }));
+
+  var regions = d.outstanding.by_region.slice(0, 12);
+  chart("region", bars(regions, true), regions.map(function (r) { return r.url; }));
+  var depts = d.outstanding.by_department.slice(0, 10);
+  chart("department", bars(depts, true), depts.map(function (r) { return r.url; }));
+  var aging = d.outstanding.aging;
+  chart("aging", bars(aging, false), aging.map(function (r) { return r.url; }));
+
+  var p = d.plans;
+  chart("plans", {
+    tooltip: { trigger: "item" },
+    legend: { bottom: 0 },
+    color: [p.met ? "#5b8e7d" : null, p.breached ? "#b3261e" : null, "#9ca3af"].filter(Boolean),
+    series: [{
+      type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}\n{c}期" },
+      data: [{ name: "按期履行", value: p.met }, { name: "违约", value: p.breached }, { name: "未到期", value: p.pending }]
+        .filter(function (x) { return x.value > 0; })
+    }],
+    title: p.rate === null ? undefined : { text: "履约率 " + p.rate + "%", left: "center", top: "middle", textStyle: { fontSize: 14 } }
+  }, function () { return p.url; });
+
+  var st = d.complaints.by_status;
+  chart("complaints", {
+    tooltip: { trigger: "axis" },
+    grid: { left: 110, right: 40, top: 10, bottom: 20 },
+    xAxis: { type: "value", name: "件", minInterval: 1 },
+    yAxis: { type: "category", inverse: true, data: st.map(function (s) { return s.label; }) },
+    series: [{ type: "bar", data: st.map(function (s) { return s.count; }), itemStyle: { color: "#2e86ab" } }]
+  }, st.map(function (s) { return s.url; }));
+
+  var c = d.complaints;
+  chart("ontime", {
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
+    grid: { left: 50, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: ["审查按时率", "转办按时率", "办理按时率", "企业满意率"] },
+    yAxis: { type: "value", max: 100, name: "%" },
+    series: [{
+      type: "bar", barWidth: "45%", itemStyle: { color: "#b3261e" },
+      label: { show: true, position: "top", formatter: function (x) { return x.value === null ? "—" : x.value + "%"; } },
+      data: [pct(c.review_rate), pct(c.transfer_rate), pct(c.handle_rate), pct(c.satisfaction)]
+    }]
+  }, function () { return c.urls.stats; });
+})();
