@@ -46,8 +46,35 @@ def home(request: HttpRequest) -> HttpResponse:
             "d": data,
             "computed_at": dt.datetime.fromisoformat(data["computed_at"]),
             "cache_minutes": max(1, conf.cache_seconds() // 60),
+            "chart_labels": _chart_labels(),
         },
     )
+
+
+def _chart_labels() -> dict[str, str]:
+    """The words the dashboard's ECharts draw (static/dashboards/dashboard.js reads them from json_script):
+    translated here, so the script itself holds no text."""
+    return {
+        "wan": _("万元"),
+        "wan_value": _("{value} 万元"),
+        "outstanding": _("尚欠金额"),
+        "month_cleared": _("当月清偿"),
+        "cumulative_cleared": _("累计清偿"),
+        "month_axis": _("当月（万元）"),
+        "cumulative_axis": _("累计（万元）"),
+        "undisputed": _("无分歧"),
+        "disputed": _("有分歧"),
+        "instalments": _("{b}\n{c}期"),
+        "met": _("按期履行"),
+        "breached": _("违约"),
+        "pending": _("未到期"),
+        "adherence": _("履约率"),
+        "cases": _("件"),
+        "review_rate": _("审查按时率"),
+        "transfer_rate": _("转办按时率"),
+        "handle_rate": _("办理按时率"),
+        "satisfaction": _("企业满意率"),
+    }
 
 
 def _describe(filters: dict[str, str]) -> list[str]:
@@ -65,8 +92,8 @@ def _describe(filters: dict[str, str]) -> list[str]:
             out.append(_("区域：%(v)s") % {"v": name or value})
         elif key in ("department", "debtor") and value.isdigit():
             name = Organisation.objects.filter(pk=int(value)).values_list("name", flat=True).first()
-            label = _("责任部门") if key == "department" else _("欠款单位")
-            out.append(f"{label}：{name or value}")
+            text = _("责任部门：%(v)s") if key == "department" else _("欠款单位：%(v)s")
+            out.append(text % {"v": name or value})
         elif key == "bucket":
             out.append(_("账龄：%(v)s") % {"v": buckets.get(value, value)})
         elif key == "disputed":
@@ -205,6 +232,13 @@ def performance(request: HttpRequest) -> HttpResponse:
             "selected": selected,
             "trend": trend,
             "trend_chart": [_trend_point(t["year"], t["p"]) for t in trend],
+            "trend_labels": {
+                "days": _("天"),
+                "within_term": _("期限内付清"),
+                "within_30": _("30日内付清"),
+                "within_60": _("60日内付清"),
+                "avg_days": _("平均付款天数"),
+            },
             "is_office": request.user.has_role(Role.TASKFORCE_OFFICE),  # type: ignore[union-attr]
             "can_publish_year": year < today.year,
             "filters": {"year": year, **({"body": selected.pk} if selected else {})},

@@ -6,7 +6,7 @@
 | DISCLOSURE_DEADLINE | 03-31 | month-day after the year end by which the figures are published |
 | DISCLOSURE_REMINDER_DAYS | 30,14,7,3,1 | reminders this many days before the deadline (and weekly after it) |
 | DISCLOSURE_PUBLIC_MAX_AGE | 300 | seconds public pages and open data may be cached (Cache-Control max-age) |
-| DISCLOSURE_LICENCE_NAME | 知识共享署名 4.0 国际许可协议（CC BY 4.0） | licence of the open data |
+| DISCLOSURE_LICENCE_NAME | 知识共享署名 4.0 国际许可协议（CC BY 4.0）, translated | licence of the open data |
 | DISCLOSURE_LICENCE_URL | https://creativecommons.org/licenses/by/4.0/deed.zh-hans | its text |
 | REPORT_ISSUER | (task force name + 办公室) | 发文机关 of the monthly report |
 | REPORT_DOC_PREFIX | 石清欠办 | 机关代字 of the 发文字号, e.g. 石清欠办〔2026〕3号 |
@@ -19,6 +19,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 from config.env import env_int
 
@@ -65,7 +66,7 @@ def public_max_age() -> int:
 
 
 def licence_name() -> str:
-    return _text("DISCLOSURE_LICENCE_NAME", "知识共享署名 4.0 国际许可协议（CC BY 4.0）")
+    return _text("DISCLOSURE_LICENCE_NAME", "") or gettext("知识共享署名 4.0 国际许可协议（CC BY 4.0）")
 
 
 def licence_url() -> str:

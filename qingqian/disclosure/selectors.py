@@ -14,6 +14,9 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qingqian.core.money import quantize_money
 from qingqian.core.permissions import Action
@@ -208,7 +211,7 @@ def region_totals(*, year: int, root: Region | None = None) -> tuple[RegionTotal
     rows = []
     for path, g in groups.items():
         if path is None:
-            g.key, g.label, g.is_root = root.pk, f"{root.name}本级", True
+            g.key, g.label, g.is_root = root.pk, _("%(name)s本级") % {"name": root.name}, True
         else:
             r = regions.get(path)
             g.key, g.label = (r.pk, r.name) if r else (None, path)
@@ -242,43 +245,47 @@ def publication_stamp() -> str:
 # --- Open data ---------------------------------------------------------------------------------------
 
 #: The open-data schema (stable: add columns at the end, never rename or remove).
-DISCLOSURE_COLUMNS: list[tuple[str, str, str]] = [
-    ("body_id", "integer", "单位编号（平台内部编号，长期不变）"),
-    ("body_name", "string", "单位名称（发布时）"),
-    ("body_kind", "string", "单位类型代码：organ 机关、institution 事业单位、department 职能部门"),
-    ("region_code", "string", "所在区划代码（GB/T 2260）"),
-    ("region_name", "string", "所在区划名称"),
-    ("year", "integer", "年度"),
-    ("as_of", "date", "数据截至日期（该年12月31日）"),
-    ("overdue_count", "integer", "年末逾期未支付中小企业款项的合同数"),
-    ("overdue_amount", "decimal", "年末逾期未支付中小企业款项金额（元，两位小数）"),
-    ("paid_late_count", "integer", "年内逾期后付清的合同数"),
-    ("avg_days_late", "decimal", "年内逾期付清合同的平均逾期天数（一位小数，无则为空）"),
-    ("version", "integer", "版本（更正后递增）"),
-    ("is_current", "boolean", "是否为该单位该年度的现行版本"),
-    ("correction_reason", "string", "更正理由（版本1为空）"),
-    ("approver", "string", "审核部门"),
-    ("publisher", "string", "发布单位"),
-    ("published_at", "datetime", "发布时间（ISO 8601，北京时间）"),
-    ("content_hash", "string", "发布内容的SHA-256摘要"),
+DISCLOSURE_COLUMNS: list[tuple[str, str, Promise]] = [
+    ("body_id", "integer", gettext_lazy("单位编号（平台内部编号，长期不变）")),
+    ("body_name", "string", gettext_lazy("单位名称（发布时）")),
+    (
+        "body_kind",
+        "string",
+        gettext_lazy("单位类型代码：organ 机关、institution 事业单位、department 职能部门"),
+    ),
+    ("region_code", "string", gettext_lazy("所在区划代码（GB/T 2260）")),
+    ("region_name", "string", gettext_lazy("所在区划名称")),
+    ("year", "integer", gettext_lazy("年度")),
+    ("as_of", "date", gettext_lazy("数据截至日期（该年12月31日）")),
+    ("overdue_count", "integer", gettext_lazy("年末逾期未支付中小企业款项的合同数")),
+    ("overdue_amount", "decimal", gettext_lazy("年末逾期未支付中小企业款项金额（元，两位小数）")),
+    ("paid_late_count", "integer", gettext_lazy("年内逾期后付清的合同数")),
+    ("avg_days_late", "decimal", gettext_lazy("年内逾期付清合同的平均逾期天数（一位小数，无则为空）")),
+    ("version", "integer", gettext_lazy("版本（更正后递增）")),
+    ("is_current", "boolean", gettext_lazy("是否为该单位该年度的现行版本")),
+    ("correction_reason", "string", gettext_lazy("更正理由（版本1为空）")),
+    ("approver", "string", gettext_lazy("审核部门")),
+    ("publisher", "string", gettext_lazy("发布单位")),
+    ("published_at", "datetime", gettext_lazy("发布时间（ISO 8601，北京时间）")),
+    ("content_hash", "string", gettext_lazy("发布内容的SHA-256摘要")),
 ]
 
-PERFORMANCE_COLUMNS: list[tuple[str, str, str]] = [
-    ("body_id", "integer", "单位编号"),
-    ("body_name", "string", "单位名称（发布时）"),
-    ("region_code", "string", "所在区划代码"),
-    ("year", "integer", "年度"),
-    ("paid_count", "integer", "年内付清的合同数"),
-    ("within_term_pct", "decimal", "在约定付款期限内付清的比例（%）"),
-    ("within_30_pct", "decimal", "自付款期限起算日起30日内付清的比例（%）"),
-    ("within_60_pct", "decimal", "60日内付清的比例（%）"),
-    ("over_60_pct", "decimal", "超过60日付清的比例（%）"),
-    ("avg_days_to_pay", "decimal", "平均付款天数"),
-    ("avg_days_late", "decimal", "逾期付清者的平均逾期天数"),
-    ("version", "integer", "版本"),
-    ("is_current", "boolean", "是否为现行版本"),
-    ("published_at", "datetime", "发布时间"),
-    ("content_hash", "string", "发布内容的SHA-256摘要"),
+PERFORMANCE_COLUMNS: list[tuple[str, str, Promise]] = [
+    ("body_id", "integer", gettext_lazy("单位编号")),
+    ("body_name", "string", gettext_lazy("单位名称（发布时）")),
+    ("region_code", "string", gettext_lazy("所在区划代码")),
+    ("year", "integer", gettext_lazy("年度")),
+    ("paid_count", "integer", gettext_lazy("年内付清的合同数")),
+    ("within_term_pct", "decimal", gettext_lazy("在约定付款期限内付清的比例（%）")),
+    ("within_30_pct", "decimal", gettext_lazy("自付款期限起算日起30日内付清的比例（%）")),
+    ("within_60_pct", "decimal", gettext_lazy("60日内付清的比例（%）")),
+    ("over_60_pct", "decimal", gettext_lazy("超过60日付清的比例（%）")),
+    ("avg_days_to_pay", "decimal", gettext_lazy("平均付款天数")),
+    ("avg_days_late", "decimal", gettext_lazy("逾期付清者的平均逾期天数")),
+    ("version", "integer", gettext_lazy("版本")),
+    ("is_current", "boolean", gettext_lazy("是否为现行版本")),
+    ("published_at", "datetime", gettext_lazy("发布时间")),
+    ("content_hash", "string", gettext_lazy("发布内容的SHA-256摘要")),
 ]
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qingqian.accounts.choices import Role
@@ -47,8 +48,13 @@ def _year(raw: Any, default: int) -> int:
 
 
 def _error(request: HttpRequest, exc: DomainError) -> None:
-    detail = "；".join(f"{', '.join(str(m) for m in msgs)}" for msgs in exc.fields.values())
-    messages.error(request, f"{exc.message}{('（' + detail + '）') if detail else ''}")
+    detail = pgettext("clause separator", "；").join(
+        pgettext("list separator", "，").join(str(m) for m in msgs) for msgs in exc.fields.values()
+    )
+    if detail:
+        messages.error(request, _("%(text)s（%(details)s）") % {"text": exc.message, "details": detail})
+    else:
+        messages.error(request, str(exc.message))
 
 
 @role_required(*STAFF)

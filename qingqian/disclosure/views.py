@@ -13,12 +13,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 
 from qingqian.core.io.xlsx import safe_text
@@ -181,19 +183,22 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 def _deadline_text() -> str:
     d = conf.deadline_for(2000)
-    return _("次年%(m)s月%(d)s日") % {"m": d.month, "d": d.day}
+    # Translators: the second msgid is a Django date format (month and day), e.g. "j F" for "31 March".
+    return _("次年%(date)s") % {"date": formats.date_format(d, pgettext("date format", "n月j日"))}
 
 
-DATASETS: dict[str, tuple[Any, list[tuple[str, str, str]], str]] = {
+#: Titles and field descriptions are shown on the open-data page in the visitor's language; the files
+#: themselves always carry the Chinese text (a data set does not change with Accept-Language).
+DATASETS: dict[str, tuple[Any, list[tuple[str, str, Any]], Any]] = {
     "disclosures": (
         selectors.disclosure_rows,
         selectors.DISCLOSURE_COLUMNS,
-        "逾期未支付中小企业款项年度公开数据",
+        gettext_lazy("逾期未支付中小企业款项年度公开数据"),
     ),
     "payment-performance": (
         selectors.performance_rows,
         selectors.PERFORMANCE_COLUMNS,
-        "机关事业单位付款表现数据",
+        gettext_lazy("机关事业单位付款表现数据"),
     ),
 }
 
@@ -228,15 +233,19 @@ def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse
     names = [c[0] for c in columns]
     licence = f'<{conf.licence_url()}>; rel="license"'
     if fmt == "json":
+        with translation.override(settings.LANGUAGE_CODE):
+            title = str(title)
+            fields = [{"name": n, "type": t, "description": str(d)} for n, t, d in columns]
+            licence_name = conf.licence_name()
         body = {
             "dataset": dataset,
             "title": title,
             "schema_version": SCHEMA_VERSION,
-            "licence": {"name": conf.licence_name(), "url": conf.licence_url()},
+            "licence": {"name": licence_name, "url": conf.licence_url()},
             "source": conf.report_issuer(),
             "generated_at": timezone.localtime().isoformat(timespec="seconds"),
             "year": year,
-            "fields": [{"name": n, "type": t, "description": d} for n, t, d in columns],
+            "fields": fields,
             "records": [{n: r[n] for n in names} for r in records],
         }
         response = HttpResponse(

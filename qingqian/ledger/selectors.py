@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qingqian.core.money import quantize_money
 from qingqian.core.permissions import Action
@@ -294,10 +295,10 @@ def _period_label(start: Any, period: str) -> str:
     if isinstance(start, dt.datetime):
         start = start.date()
     if period == "year":
-        return f"{start.year}年"
+        return _("%(y)s年") % {"y": start.year}
     if period == "quarter":
-        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
-    return f"{start.year}年{start.month}月"
+        return _("%(y)s年第%(q)s季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}
+    return _("%(y)s年%(m)s月") % {"y": start.year, "m": start.month}
 
 
 # --- Debtor page, plans, warnings ----------------------------------------------------------------------

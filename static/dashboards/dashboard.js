@@ -1,15 +1,20 @@
-/* Leadership dashboard: ECharts from the JSON the page carries (json_script #dashboard-data).
+/* Leadership dashboard: ECharts from the JSON the page carries (json_script #dashboard-data), with the
+   words it draws translated by the page (json_script #dashboard-labels): no text lives in this file.
    No inline script (CSP). Every chart element drills down: a click opens the list behind it. */
 (function () {
   "use strict";
   var source = document.getElementById("dashboard-data");
-  if (!source || typeof echarts === "undefined") { return; }
+  var words = document.getElementById("dashboard-labels");
+  if (!source || !words || typeof echarts === "undefined") { return; }
   var d = JSON.parse(source.textContent);
+  var L = JSON.parse(words.textContent);
+  var LOCALE = document.documentElement.lang || "zh-CN";
   var RED = ["#b3261e", "#e4572e", "#f29e4c", "#2e86ab", "#5b8e7d", "#8e7dbe", "#c0c0c0", "#7f1d1d"];
   var FONT = '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 
   function wan(v) { return Math.round(Number(v) / 100) / 100; }
-  function fmt(v) { return Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 }); }
+  function fmt(v) { return Number(v).toLocaleString(LOCALE, { maximumFractionDigits: 2 }); }
+  function inWan(v) { return L.wan_value.replace("{value}", fmt(v)); }
   function pct(r) { return r === null || r === undefined ? null : Math.round(r * 1000) / 10; }
 
   function chart(id, option, urls) {
@@ -34,43 +39,43 @@
     var names = rows.map(function (r) { return r.label; });
     var values = rows.map(function (r) { return wan(r.balance); });
     var cat = { type: "category", data: names, axisLabel: { interval: 0, width: 118, overflow: "truncate" } };
-    var val = { type: "value", name: "万元" };
+    var val = { type: "value", name: L.wan };
     return {
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+      tooltip: { trigger: "axis", valueFormatter: inWan },
       grid: { left: horizontal ? 130 : 50, right: 40, top: 30, bottom: horizontal ? 20 : 60 },
       xAxis: horizontal ? val : Object.assign(cat, { axisLabel: { interval: 0, rotate: 30 } }),
       yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
-      series: [{ type: "bar", data: values, name: "尚欠金额", itemStyle: { color: "#b3261e" } }]
+      series: [{ type: "bar", data: values, name: L.outstanding, itemStyle: { color: "#b3261e" } }]
     };
   }
 
   // Cumulative cleared (line) and the monthly amount (bars).
   var months = d.cleared.months;
   chart("cleared", {
-    tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
-    legend: { data: ["当月清偿", "累计清偿"], top: 0 },
+    tooltip: { trigger: "axis", valueFormatter: inWan },
+    legend: { data: [L.month_cleared, L.cumulative_cleared], top: 0 },
     grid: { left: 60, right: 60, top: 40, bottom: 40 },
     xAxis: { type: "category", data: months.map(function (m) { return m.month; }) },
-    yAxis: [{ type: "value", name: "当月（万元）" }, { type: "value", name: "累计（万元）" }],
+    yAxis: [{ type: "value", name: L.month_axis }, { type: "value", name: L.cumulative_axis }],
     series: [
-      { name: "当月清偿", type: "bar", data: months.map(function (m) { return wan(m.amount); }), itemStyle: { color: "#f29e4c" } },
-      { name: "累计清偿", type: "line", yAxisIndex: 1, data: months.map(function (m) { return wan(m.cumulative); }), itemStyle: { color: "#b3261e" }, symbolSize: 6 }
+      { name: L.month_cleared, type: "bar", data: months.map(function (m) { return wan(m.amount); }), itemStyle: { color: "#f29e4c" } },
+      { name: L.cumulative_cleared, type: "line", yAxisIndex: 1, data: months.map(function (m) { return wan(m.cumulative); }), itemStyle: { color: "#b3261e" }, symbolSize: 6 }
     ]
   }, months.map(function (m) { return m.url; }));
 
   var t = d.outstanding.totals;
   chart("disputed", {
-    tooltip: { trigger: "item", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+    tooltip: { trigger: "item", valueFormatter: inWan },
     legend: { bottom: 0 },
     series: [{
       type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}\n{d}%" },
-      data: [{ name: "无分歧", value: wan(t.undisputed) }, { name: "有分歧", value: wan(t.disputed) }]
+      data: [{ name: L.undisputed, value: wan(t.undisputed) }, { name: L.disputed, value: wan(t.disputed) }]
     }]
   }, [d.outstanding.urls.undisputed, d.outstanding.urls.disputed]);
 
   var kinds = d.outstanding.by_kind;
   chart("kind", {
-    tooltip: { trigger: "item", valueFormatter: function (v) { return fmt(v) + " 万元"; } },
+    tooltip: { trigger: "item", valueFormatter: inWan },
     legend: { bottom: 0 },
     series: [{
       type: "pie", radius: "65%", label: { formatter: "{b}\n{d}%" },
@@ -91,18 +96,18 @@
     legend: { bottom: 0 },
     color: [p.met ? "#5b8e7d" : null, p.breached ? "#b3261e" : null, "#9ca3af"].filter(Boolean),
     series: [{
-      type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}\n{c}期" },
-      data: [{ name: "按期履行", value: p.met }, { name: "违约", value: p.breached }, { name: "未到期", value: p.pending }]
+      type: "pie", radius: ["40%", "70%"], label: { formatter: L.instalments },
+      data: [{ name: L.met, value: p.met }, { name: L.breached, value: p.breached }, { name: L.pending, value: p.pending }]
         .filter(function (x) { return x.value > 0; })
     }],
-    title: p.rate === null ? undefined : { text: "履约率 " + p.rate + "%", left: "center", top: "middle", textStyle: { fontSize: 14 } }
+    title: p.rate === null ? undefined : { text: L.adherence + " " + p.rate + "%", left: "center", top: "middle", textStyle: { fontSize: 14 } }
   }, function () { return p.url; });
 
   var st = d.complaints.by_status;
   chart("complaints", {
     tooltip: { trigger: "axis" },
     grid: { left: 110, right: 40, top: 10, bottom: 20 },
-    xAxis: { type: "value", name: "件", minInterval: 1 },
+    xAxis: { type: "value", name: L.cases, minInterval: 1 },
     yAxis: { type: "category", inverse: true, data: st.map(function (s) { return s.label; }) },
     series: [{ type: "bar", data: st.map(function (s) { return s.count; }), itemStyle: { color: "#2e86ab" } }]
   }, st.map(function (s) { return s.url; }));
@@ -111,7 +116,7 @@
   chart("ontime", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
     grid: { left: 50, right: 20, top: 20, bottom: 30 },
-    xAxis: { type: "category", data: ["审查按时率", "转办按时率", "办理按时率", "企业满意率"] },
+    xAxis: { type: "category", data: [L.review_rate, L.transfer_rate, L.handle_rate, L.satisfaction] },
     yAxis: { type: "value", max: 100, name: "%" },
     series: [{
       type: "bar", barWidth: "45%", itemStyle: { color: "#b3261e" },

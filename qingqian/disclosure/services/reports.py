@@ -8,8 +8,9 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qingqian.core.errors import InvalidInput
@@ -37,7 +38,13 @@ def _date_text(d: dt.date) -> str:
 
 def report_figures(*, region: Region, period: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
     """Everything the report says, read through the dashboard (i.e. the ledger and complaint selectors)
-    with the read scope of the region's leadership."""
+    with the read scope of the region's leadership. The report is a Chinese 公文 by design (docs/i18n.md):
+    it is built in the source language whatever the language of the person asking for it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _report_figures(region=region, period=period, now=now)
+
+
+def _report_figures(*, region: Region, period: dt.date, now: dt.datetime | None) -> dict[str, Any]:
     from qingqian.dashboards.selectors import RegionReader, build_dashboard
     from qingqian.ledger.selectors import cleared_total
 

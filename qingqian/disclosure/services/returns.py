@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qingqian.core.errors import ConcurrentTransition, Conflict, InvalidInput, InvalidTransition, NotPermitted
@@ -309,8 +310,9 @@ def _publish_snapshot(ret: DisclosureReturn, actor: Any, now: dt.datetime) -> Pu
     previous = (
         PublishedDisclosure.objects.filter(body_id=ret.body_id, year=ret.year).order_by("-version").first()
     )
-    approver = ret.approver_org.name if ret.approver_org is not None else _("主管部门")
-    publisher = office_name_for(body)
+    with translation.override(settings.LANGUAGE_CODE):  # a published record is in the source language
+        approver = ret.approver_org.name if ret.approver_org is not None else _("主管部门")
+        publisher = office_name_for(body)
     data = {
         "body": body.pk,
         "body_name": body.name,

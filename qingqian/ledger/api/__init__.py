@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -439,7 +440,7 @@ def create_import(
     if file is None:
         from qingqian.core.errors import InvalidInput
 
-        raise InvalidInput(fields={"file": ["请上传台账文件（multipart 字段 file）。"]})
+        raise InvalidInput(fields={"file": [_("请上传台账文件（multipart 字段 file）。")]})
     job = import_job_create(actor=request.user, name=file.name or "", chunks=file.chunks(), unit=unit)
     job.refresh_from_db()
     return Status(202, import_out(job))

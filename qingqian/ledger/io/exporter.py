@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils import translation
 
 from qingqian.core.io.exporter import Column, Exporter
 from qingqian.ledger import selectors
@@ -89,6 +93,16 @@ class LedgerExporter(Exporter):
             .order_by("debtor__name", "contract_number", "id")
         )
         return qs.iterator(chunk_size=2000)
+
+    # The file is the import template with its documented Chinese headers and labels (docs/i18n.md), so
+    # it imports back whatever language the person exporting it reads the pages in.
+    def write_xlsx(self, target: str | Path | IO[bytes]) -> int:
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().write_xlsx(target)
+
+    def csv_text(self) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().csv_text()
 
     def notes(self) -> list[str]:
         return [UNIT_NOTE]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingqian.core.errors import ConcurrentTransition, InvalidInput, NotPermitted
 from qingqian.core.events import record_event
@@ -34,7 +35,8 @@ def clean_scope(raw: dict[str, Any] | None) -> dict[str, Any]:
     unknown = sorted(set(raw) - set(SCOPE_KEYS))
     if unknown:
         raise InvalidInput(
-            _("未知的范围条件：%(k)s") % {"k": "、".join(unknown)}, fields={"scope": [", ".join(unknown)]}
+            _("未知的范围条件：%(k)s") % {"k": pgettext("list separator", "、").join(unknown)},
+            fields={"scope": [", ".join(unknown)]},
         )
     scope: dict[str, Any] = {}
     if raw.get("balance_max") not in (None, ""):
@@ -51,7 +53,10 @@ def clean_scope(raw: dict[str, Any] | None) -> dict[str, Any]:
         values = [str(v) for v in raw[key]]
         bad = [v for v in values if v not in allowed]
         if bad:
-            raise InvalidInput(_("范围条件取值无效：%(v)s") % {"v": "、".join(bad)}, fields={"scope": bad})
+            raise InvalidInput(
+                _("范围条件取值无效：%(v)s") % {"v": pgettext("list separator", "、").join(bad)},
+                fields={"scope": bad},
+            )
         scope[key] = values
     return scope
 

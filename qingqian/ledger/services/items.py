@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingqian.core.errors import ConcurrentTransition, Conflict, InvalidInput, NotPermitted
 from qingqian.core.events import changed, record_event, snapshot
@@ -83,7 +84,9 @@ def validate_clauses(raw: Any) -> tuple[dict[str, Any], list[str]]:
     allowed = set(CLAUSE_BOOLS) | set(CLAUSE_PERCENTS) | {"deposit_kinds"}
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        errors.append(_("未知的合同条款：%(keys)s") % {"keys": "、".join(unknown)})
+        errors.append(
+            _("未知的合同条款：%(keys)s") % {"keys": pgettext("list separator", "、").join(unknown)}
+        )
     clean: dict[str, Any] = {k: bool(raw[k]) for k in CLAUSE_BOOLS if raw.get(k)}
     for k in CLAUSE_PERCENTS:
         if raw.get(k) not in (None, ""):
@@ -203,7 +206,9 @@ def item_create(
     _check_debtor(actor, debtor)
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
-        raise InvalidInput(_("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise InvalidInput(
+            _("未知字段：%(f)s") % {"f": pgettext("list separator", "、").join(sorted(unknown))}
+        )
     fields.setdefault("source", ItemSource.SELF_INSPECTION)
     fields.setdefault("creditor_size_class", creditor.size_class)
     fields["contract_number"] = str(fields.get("contract_number") or "").strip()
@@ -266,7 +271,9 @@ def item_update(*, actor: Any, item: ArrearsItem, **changes: Any) -> ArrearsItem
     item = open_item(item)
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
-        raise InvalidInput(_("不能修改的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
+        raise InvalidInput(
+            _("不能修改的字段：%(f)s") % {"f": pgettext("list separator", "、").join(sorted(unknown))}
+        )
     if "contract_number" in changes:
         changes["contract_number"] = str(changes["contract_number"] or "").strip()
     merged = {f: getattr(item, f) for f in ITEM_FIELDS} | changes

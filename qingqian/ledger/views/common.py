@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qingqian.accounts.choices import Role
 from qingqian.core.errors import DomainError, NotPermitted
@@ -25,15 +26,20 @@ def form_errors_text(form: forms.Form) -> str:
     parts = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        text = "；".join(str(e) for e in errors)
-        parts.append(f"{label}：{text}" if label else text)
-    return "；".join(parts)
+        text = pgettext("clause separator", "；").join(str(e) for e in errors)
+        parts.append(f"{label}{pgettext('label separator', '：')}{text}" if label else text)
+    return pgettext("clause separator", "；").join(parts)
 
 
 def domain_error_text(exc: DomainError) -> str:
     text = str(exc.message)
     details = [m for msgs in exc.fields.values() for m in msgs if m and m not in text]
-    return text + (("（" + "；".join(details) + "）") if details else "")
+    if not details:
+        return text
+    return _("%(text)s（%(details)s）") % {
+        "text": text,
+        "details": pgettext("clause separator", "；").join(details),
+    }
 
 
 def run_action(
