@@ -129,7 +129,7 @@ def test_the_leader_downloads_the_monthly_report_and_it_renders_to_pdf_and_png(
     assert book.sheet_names == ["关键指标", "责任部门排名", "县（市、区）排名", "分月清偿", "按单位类型"]
     key = book.get_sheet_by_name("关键指标").to_python()
     assert key[3][:3] == ["指标", "数值", "大写 / 说明"]
-    values = {row[0]: row[1] for row in key[4:] if row and row[0]}
+    values: dict[Any, Any] = {row[0]: row[1] for row in key[4:] if row and row[0]}
     assert values["尚欠金额（元）"] > 0
     assert values["累计清偿金额（元）"] > 0
     assert values["尚欠金额（元）"] == values["其中：无分歧金额（元）"] + values["其中：有分歧金额（元）"]
