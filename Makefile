@@ -14,7 +14,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "make run    install into .venv, migrate, seed demo data, serve on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   lint + the whole suite on SQLite, then on PostgreSQL (REQUIRE_POSTGRES=1 makes it mandatory)"
-	@echo "make e2e    Playwright journeys in Debian's Chromium; screenshots in var/screenshots/"
+	@echo "make e2e    Playwright journeys in Debian's Chromium, axe-core on every page; screenshots and the"
+	@echo "            monthly report rendered to PDF/PNG (LibreOffice) in var/screenshots/"
 	@echo "make bench  benchmarks; results in docs/BENCHMARKS.md"
 	@echo "make sbom   CycloneDX SBOMs of the lock files in var/sbom/"
 
@@ -68,6 +69,8 @@ test-postgres: install
 e2e: install
 	@command -v /usr/bin/chromium >/dev/null || { echo "installing Debian's chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 	@fc-list 2>/dev/null | grep -qi "noto sans cjk" || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk || true; }
+	@# the monthly report's .docx is rendered to PDF (LibreOffice) and PNG (pdftoppm) for a person to look at
+	@{ command -v soffice >/dev/null && command -v pdftoppm >/dev/null; } || { echo "installing LibreOffice Writer (no GUI) and poppler-utils"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils; }
 	$(PY) -m pytest e2e -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then echo "no e2e tests collected"; exit 1; fi; exit $$rc
 
 bench: install

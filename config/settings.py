@@ -283,11 +283,21 @@ RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", QINGQIAN_ENV != "test")
 RATE_LIMIT_LOGIN = env_str("RATE_LIMIT_LOGIN", "20/60")
 RATE_LIMIT_INTAKE = env_str("RATE_LIMIT_INTAKE", "30/60")
 RATE_LIMIT_PUBLIC_API = env_str("RATE_LIMIT_PUBLIC_API", "120/60")
+RATE_LIMIT_PUBLIC_PAGES = env_str("RATE_LIMIT_PUBLIC_PAGES", "300/60")
 RATE_LIMIT_RULES = [
     ("login", r"^/accounts/(login|two-factor|reauth)/", {"POST"}, RATE_LIMIT_LOGIN),
-    ("intake", r"^/complaints/(new|intake)", {"POST"}, RATE_LIMIT_INTAKE),
+    # the enterprise's online complaint: the eligibility check and the form (complaints/urls.py)
+    ("intake", r"^/complaints/new/(form/)?$", {"POST"}, RATE_LIMIT_INTAKE),
     ("intake", r"^/api/v1/complaints/?$", {"POST"}, RATE_LIMIT_INTAKE),
     ("public_api", r"^/api/v1/public/", {"GET", "POST", "HEAD"}, RATE_LIMIT_PUBLIC_API),
+    # the public pages (disclosure/urls.py); the staff pages under /disclosure/returns|reports|performance/
+    # are not matched
+    (
+        "public_pages",
+        r"^/(disclosure/((bodies/\d+|regions|methodology|open-data)/.*)?)?$",
+        {"GET", "HEAD"},
+        RATE_LIMIT_PUBLIC_PAGES,
+    ),
 ]
 
 # --- Personal data and audit (PIPL, GB/T 39786; keys in qingqian/core/crypto.py) ------------------

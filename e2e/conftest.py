@@ -188,13 +188,48 @@ def login() -> Any:
     return _login
 
 
+AXE_URL = "/static/vendor/axe-core/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_serious(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (served by the app itself, so the CSP allows it) on the page as it is now and keep
+    the serious and critical findings."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_URL)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": [(n["target"], (n.get("failureSummary") or "")[-160:]) for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def assert_accessible(page: Any, name: str = "") -> None:
+    found = axe_serious(page)
+    assert not found, (name, page.url, found)
+
+
 @pytest.fixture
 def shot() -> Any:
+    """`shot(page, name)`: a full-page screenshot in var/screenshots/<name>.png — and axe-core on the same
+    page, failing on any serious or critical violation (every page a journey shows a person is checked;
+    `axe=False` only for a screenshot of a state that is not a page, e.g. a file rendered to PNG)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def _shot(page: Any, name: str) -> Path:
+    def _shot(page: Any, name: str, *, axe: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        if axe:
+            assert_accessible(page, name)
         return path
 
     return _shot

@@ -31,6 +31,7 @@ from qingqian.complaints.choices import (
 from qingqian.core.models import TimeStampedModel
 from qingqian.core.money import MoneyField
 from qingqian.core.permissions import Action, Grant, RestrictedQuerySet
+from qingqian.core.personal import PHONE, BlindIndexField, EncryptedCharField
 from qingqian.registry.choices import OrganisationKind, SizeClass
 
 OFFICE = "taskforce_office"
@@ -168,7 +169,11 @@ class Complaint(TimeStampedModel):
         _("规模认定方式"), max_length=20, choices=SizeBasis.choices, default=SizeBasis.SELF_DECLARED
     )
     contact_name = models.CharField(_("联系人"), max_length=50)
-    contact_phone = models.CharField(_("联系电话"), max_length=40)
+    # personal data (PIPL): SM4-GCM at rest, masked on every page and export (docs/security.md §4)
+    contact_phone = EncryptedCharField(
+        _("联系电话"), kind=PHONE, max_length=40, index_field="contact_phone_bidx"
+    )
+    contact_phone_bidx = BlindIndexField()
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
 
     # Respondent: a registry organisation, or a pending entry for staff to confirm.

@@ -39,6 +39,8 @@ from qingqian.core.permissions import Action
 from qingqian.core.timeline import timeline_for
 from qingqian.registry.choices import OrganisationKind, SizeClass
 from qingqian.registry.models import Organisation, Region
+from qingqian.security.audit import audit_export
+from qingqian.security.services import may_unmask
 
 STAFF_READERS = (
     Role.TASKFORCE_OFFICE,
@@ -348,6 +350,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "duplicates": selectors.duplicates_for(user=request.user, case=case) if is_office else [],
             "respondent_open": selectors.respondent_open_count(case) if "complainant" not in parties else 0,
             "key_debtor_min": conf.key_debtor_min_open(),
+            "may_unmask_phone": may_unmask(request.user, "complaints.complaint", case),
             "proposal": proposal,
             "departments": selectors.departments_for_routing() if is_office else [],
             "reject_reasons": RejectReason.choices,
@@ -499,7 +502,14 @@ def export(request: HttpRequest) -> HttpResponse:
     if "status" not in filters and not request.GET.get("status"):
         filters["status"] = "open"  # the same default as the queue the link was on
     qs = selectors.complaint_list_for(user=request.user, filters=filters)
-    content = exports.to_xlsx(qs)
+    content, written = exports.to_xlsx(qs)
+    audit_export(
+        request.user,
+        what="complaints.case",
+        rows=written,
+        fmt="xlsx",
+        filters={k: str(v) for k, v in filters.items()},
+    )
     name = f"complaints-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

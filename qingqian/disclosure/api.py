@@ -1,21 +1,26 @@
 """Disclosure API. `public_router` (mounted at /public): published data only, read-only, no
-authentication. `router` (mounted at /disclosure): returns and completeness for staff, scoped."""
+authentication, cacheable for anonymous readers (``Cache-Control: public, max-age=DISCLOSURE_PUBLIC_MAX_AGE``).
+`router` (mounted at /disclosure): returns and completeness for staff, scoped (``no-store``)."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from qingqian.core.api import ErrorOut, Pagination
 from qingqian.core.errors import NotPermitted
 from qingqian.core.permissions import grants_of
-from qingqian.disclosure import selectors
+from qingqian.disclosure import conf, selectors
 from qingqian.disclosure.models import PublishedDisclosure
 
 public_router = Router(tags=["public"], auth=None)
@@ -36,6 +41,21 @@ STAFF_ROLES = {
 
 
 # --- Public ---------------------------------------------------------------------------------------------
+
+
+def cacheable(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A successful read by an anonymous client may be kept by browsers and shared caches for
+    DISCLOSURE_PUBLIC_MAX_AGE seconds (the security middleware keeps `no-store` for everything else)."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = run(request, *args, **kwargs)
+        if response.status_code == 200 and not request.user.is_authenticated:
+            response["Cache-Control"] = f"public, max-age={conf.public_max_age()}"
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapper
 
 
 class DisclosureOut(Schema):
@@ -100,6 +120,7 @@ class DisclosureFilters(Schema):
     q: str | None = Field(None, max_length=50)
 
 
+@decorate_view(cacheable)
 @public_router.get(
     "/disclosures", response=list[DisclosureOut], summary="各单位现行公开数据（公开，只读）", auth=None
 )
@@ -125,6 +146,7 @@ class BodyOut(Schema):
     versions: list[DisclosureOut]
 
 
+@decorate_view(cacheable)
 @public_router.get(
     "/disclosures/{body_id}",
     response={200: BodyOut, 404: ErrorOut},
@@ -172,6 +194,7 @@ def _total(t: Any) -> dict[str, Any]:
     }
 
 
+@decorate_view(cacheable)
 @public_router.get("/regions", response=RegionTotalsOut, summary="区域与全市汇总（公开）", auth=None)
 def public_regions(request: HttpRequest, year: int | None = YEAR) -> Any:
     year = year or selectors.default_year()
@@ -197,6 +220,7 @@ class PerformanceOut(Schema):
     content_hash: str
 
 
+@decorate_view(cacheable)
 @public_router.get(
     "/performance", response=list[PerformanceOut], summary="已公开的付款表现（公开）", auth=None
 )

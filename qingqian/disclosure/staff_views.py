@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from qingqian.accounts.choices import Role
 from qingqian.accounts.decorators import role_required
-from qingqian.accounts.reauth import has_recent_reauth, reauth_url
-from qingqian.core.errors import DomainError
+from qingqian.accounts.reauth import reauth_url, require_recent_reauth
+from qingqian.core.errors import DomainError, NotPermitted
 from qingqian.core.permissions import Action
 from qingqian.core.timeline import timeline_for
 from qingqian.disclosure import selectors, services
@@ -55,6 +55,17 @@ def _error(request: HttpRequest, exc: DomainError) -> None:
         messages.error(request, _("%(text)s（%(details)s）") % {"text": exc.message, "details": detail})
     else:
         messages.error(request, str(exc.message))
+
+
+def _reauth_first(request: HttpRequest, back: str) -> HttpResponse | None:
+    """Publishing (a first version or a correction) is a sensitive action (ASVS V7.5): without a fresh
+    re-authentication the user confirms password and code first and comes back to `back`."""
+    try:
+        require_recent_reauth(request)
+    except NotPermitted:
+        messages.info(request, _("发布前请重新验证身份。"))
+        return redirect(reauth_url(back))
+    return None
 
 
 @role_required(*STAFF)
@@ -181,9 +192,8 @@ def return_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     sides = services.sides_of(request.user, ret.body)
     if not any(t.action == action and t.who & sides for t in TRANSITIONS.values()):
         raise PermissionDenied
-    if action == ReturnAction.PUBLISH and not has_recent_reauth(request):
-        messages.info(request, _("发布前请重新验证身份。"))
-        return redirect(reauth_url(detail))
+    if action == ReturnAction.PUBLISH and (to_reauth := _reauth_first(request, detail)):
+        return to_reauth
     try:
         services.return_transition(
             actor=request.user,
@@ -228,9 +238,8 @@ def performance_publish(request: HttpRequest) -> HttpResponse:
         raise Http404
     org = get_object_or_404(Organisation.objects.restrict(request.user, Action.VIEW), pk=int(body_text))
     back = reverse("dashboards:performance") + f"?year={year}&body={org.pk}"
-    if not has_recent_reauth(request):
-        messages.info(request, _("发布前请重新验证身份。"))
-        return redirect(reauth_url(back))
+    if to_reauth := _reauth_first(request, back):
+        return to_reauth
     try:
         row = services.performance_publish(
             actor=request.user, body=org, year=year, note=request.POST.get("note", "")

@@ -35,6 +35,9 @@ class PersonalField:
 
 ENCRYPTED = _("SM4-GCM 加密存储，SM3-HMAC 盲索引，页面默认脱敏")
 MASKED_ONLY = _("页面默认脱敏；不加密（用于登录或通知）")
+FOR_HANDLERS = _(
+    "仅向有权办理该件的工作人员显示（办理需要称呼、回复联系人）；导出默认脱敏；不进入公开页面和开放数据"
+)
 
 REGISTRY: list[PersonalField] = [
     PersonalField(
@@ -81,6 +84,41 @@ REGISTRY: list[PersonalField] = [
         _("联系投诉企业"),
         _("履行法定职责；企业自愿提供"),
         MASKED_ONLY,
+        encrypted=False,
+    ),
+    PersonalField(
+        "complaints.Complaint",
+        "contact_phone",
+        PHONE,
+        _("联系投诉企业、核实和反馈办理情况"),
+        _("履行法定职责（保障中小企业款项支付条例第二十四、二十五条）；企业自愿提供"),
+        ENCRYPTED,
+    ),
+    PersonalField(
+        "complaints.Complaint",
+        "contact_name",
+        NAME,
+        _("联系投诉企业"),
+        _("履行法定职责；企业自愿提供"),
+        FOR_HANDLERS,
+        encrypted=False,
+    ),
+    PersonalField(
+        "complaints.Complaint",
+        "contact_email",
+        EMAIL,
+        _("向投诉企业发送受理和办理结果"),
+        _("履行法定职责；企业自愿提供"),
+        FOR_HANDLERS,
+        encrypted=False,
+    ),
+    PersonalField(
+        "registry.Handler",
+        "name",
+        NAME,
+        _("公布受理转办投诉线索的专人"),
+        _("依规公开（专人姓名随受理渠道公布）"),
+        _("公开页面仅显示对外公布的专人；不加密"),
         encrypted=False,
     ),
     PersonalField(

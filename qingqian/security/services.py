@@ -22,11 +22,16 @@ UNMASK_ROLES: dict[str, set[str]] = {
     "accounts.user": {Role.SYSTEM_ADMIN},
     "registry.enterprise": {Role.TASKFORCE_OFFICE, Role.DEPARTMENT_HANDLER, Role.COUNTY_HANDLER},
     "registry.handler": {Role.TASKFORCE_OFFICE},
+    # the handlers who must call the complainant back; clerks of the debtor and readers see it masked
+    "complaints.complaint": {Role.TASKFORCE_OFFICE, Role.DEPARTMENT_HANDLER, Role.COUNTY_HANDLER},
 }
 
 
-def may_unmask(user: Any, model_label: str) -> bool:
-    return bool(getattr(user, "roles", set()) & UNMASK_ROLES.get(model_label.lower(), set()))
+def may_unmask(user: Any, model_label: str, obj: models.Model | None = None) -> bool:
+    """The user's roles allow unmasking this kind of record — and, given `obj`, the user may see it."""
+    if not getattr(user, "roles", set()) & UNMASK_ROLES.get(model_label.lower(), set()):
+        return False
+    return obj is None or _viewable(user, obj)
 
 
 def resolve(model_label: str, pk: str, field: str) -> models.Model:
@@ -50,7 +55,7 @@ def _viewable(user: Any, obj: models.Model) -> bool:
 def pii_unmask(*, actor: User, request: HttpRequest, obj: models.Model, field: str, reason: str) -> str:
     """The full value of one personal field, for a stated reason, after re-authentication; audited."""
     label = obj._meta.label_lower
-    if not may_unmask(actor, label) or not _viewable(actor, obj):
+    if not may_unmask(actor, label, obj):
         raise NotPermitted(_("您无权查看该完整个人信息。"))
     require_recent_reauth(request)
     reason = (reason or "").strip()

@@ -222,7 +222,7 @@ def unmask(request: HttpRequest, model: str, pk: str, field: str) -> HttpRespons
         obj = services.resolve(model, pk, field)
     except (DomainError, LookupError) as exc:
         raise Http404 from exc
-    if not services.may_unmask(request.user, obj._meta.label_lower):
+    if not services.may_unmask(request.user, obj._meta.label_lower, obj):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied

@@ -340,3 +340,41 @@ def test_the_three_administrator_roles_cannot_be_combined_or_held_with_a_busines
         role_grant(
             actor=None, user=world.sysadmin, role="leadership", region=world.leader.grants.first().region
         )
+
+
+def test_role_changes_need_a_fresh_reauthentication_and_are_audited(world, client_for, settings) -> None:
+    from qingqian.accounts.models import RoleGrant
+    from qingqian.accounts.session_policy import REAUTH_AT, now
+
+    sec = client_for(world.secadmin)
+    grant_url = f"/security/users/{world.county.pk}/grant/"
+    payload = {"role": "auditor", "region_code": "130100"}
+
+    def reauthenticated(at: float) -> None:
+        session = sec.session
+        session[REAUTH_AT] = at
+        session.save()
+
+    def grants() -> set[str]:
+        active = RoleGrant.objects.filter(user=world.county, active=True)
+        return set(active.values_list("role", flat=True))
+
+    assert sec.post(grant_url, payload)["Location"].startswith("/accounts/reauth/")
+    reauthenticated(now() - settings.REAUTH_MAX_AGE_SECONDS - 1)  # too old
+    assert sec.post(grant_url, payload)["Location"].startswith("/accounts/reauth/")
+    assert "auditor" not in grants()
+    assert not Event.objects.filter(action="accounts.role.granted", actor=world.secadmin).exists()
+    reauthenticated(now())
+    assert sec.post(grant_url, payload)["Location"] == f"/security/users/{world.county.pk}/"
+    assert "auditor" in grants()
+    granted = Event.objects.get(action="accounts.role.granted", actor=world.secadmin)
+    assert granted.object_id == str(world.county.pk)
+    grant = RoleGrant.objects.get(user=world.county, role="auditor", active=True)
+    revoke_url = f"/security/users/{world.county.pk}/grants/{grant.pk}/revoke/"
+    reauthenticated(now() - settings.REAUTH_MAX_AGE_SECONDS - 1)
+    assert sec.post(revoke_url)["Location"].startswith("/accounts/reauth/")
+    assert "auditor" in grants()
+    reauthenticated(now())
+    sec.post(revoke_url)
+    assert "auditor" not in grants()
+    assert Event.objects.filter(action="accounts.role.revoked", actor=world.secadmin).exists()

@@ -16,6 +16,7 @@ from qingqian.disclosure import figures
 from qingqian.disclosure.models import DisclosureReturn, PublishedPerformance
 from qingqian.disclosure.services.returns import content_hash, sides_of
 from qingqian.registry.models import Organisation
+from qingqian.security.audit import audit_publication
 
 
 @transaction.atomic
@@ -70,5 +71,10 @@ def performance_publish(*, actor: Any, body: Organisation, year: int, note: str 
         action="disclosure.performance.published",
         obj=body,
         data={"year": year, "version": version, "figures": values, "published": row.pk},
+    )
+    audit_publication(
+        actor,
+        obj=row,
+        data={"what": "disclosure.performance", "body": body.name, "year": year, "version": version},
     )
     return row

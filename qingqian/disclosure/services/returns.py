@@ -28,6 +28,7 @@ from qingqian.disclosure.models import DisclosureReturn, PublishedDisclosure
 from qingqian.disclosure.services.notify import notify, office_users_for, users_with
 from qingqian.disclosure.transitions import TRANSITIONS
 from qingqian.registry.models import Handler, Organisation, Region
+from qingqian.security.audit import audit_publication
 
 FIGURE_FIELDS = ("overdue_count", "overdue_amount", "paid_late_count", "avg_days_late")
 
@@ -445,6 +446,18 @@ def return_transition(
 
         transaction.on_commit(forget_published_years)
         data.update(snapshot=snapshot.pk, content_hash=snapshot.content_hash, figures=figures_of(ret))
+        audit_publication(
+            actor,
+            obj=snapshot,
+            data={
+                "what": "disclosure.return",
+                "body": ret.body.name,
+                "year": ret.year,
+                "version": ret.version,
+                "correction": ret.supersedes_id is not None,
+                "content_hash": snapshot.content_hash,
+            },
+        )
     after = figures_of(ret)
     record_event(
         actor=actor,

@@ -284,3 +284,77 @@ def test_the_office_publishes_via_the_page_after_reauthentication(world: Any, cl
     assert c.post(url).status_code == 302
     ret.refresh_from_db()
     assert ret.status == "published"
+
+
+def test_publishing_and_publishing_a_correction_need_a_fresh_reauthentication_and_are_audited(
+    world: Any, client_for: Any, settings: Any
+) -> None:
+    from qingqian.accounts.session_policy import REAUTH_AT, now
+    from qingqian.core.models import Event
+
+    c = client_for(world.office)
+
+    def reauthenticated(at: float) -> None:
+        session = c.session
+        session[REAUTH_AT] = at
+        session.save()
+
+    def published_events() -> list[Event]:
+        return list(
+            Event.objects.filter(action="security.content.published", actor=world.office).order_by("id")
+        )
+
+    v1 = walk(edu_return(world), "confirm", "approve")
+    url = reverse("disclosure:return_act", args=[v1.pk, "publish"])
+    assert c.post(url)["Location"].startswith("/accounts/reauth/")
+    v1.refresh_from_db()
+    assert v1.status == "approved" and published_events() == []
+    reauthenticated(now())
+    c.post(url)
+    v1.refresh_from_db()
+    assert v1.status == "published"
+    [first] = published_events()
+    assert first.actor == world.office and first.object_id == str(v1.snapshot.pk)
+    assert first.data["correction"] is False and first.data["version"] == 1
+    # the correction: a new version, published again only after a fresh re-authentication
+    v2 = services.return_reopen(actor=world.office, disclosure_return=v1, reason="补登一笔年末已逾期的合同")
+    v2 = walk(v2, "confirm", "approve")
+    url2 = reverse("disclosure:return_act", args=[v2.pk, "publish"])
+    reauthenticated(now() - settings.REAUTH_MAX_AGE_SECONDS - 1)
+    assert c.post(url2)["Location"].startswith("/accounts/reauth/")
+    v2.refresh_from_db()
+    assert v2.status == "approved" and len(published_events()) == 1
+    reauthenticated(now())
+    c.post(url2)
+    v2.refresh_from_db()
+    assert v2.status == "published"
+    second = published_events()[-1]
+    assert second.object_id == str(v2.snapshot.pk) and second.data["correction"] is True
+    assert second.data["version"] == 2
+
+
+def test_publishing_payment_performance_needs_a_fresh_reauthentication_and_is_audited(
+    world: Any, client_for: Any
+) -> None:
+    from qingqian.accounts.session_policy import REAUTH_AT, now
+    from qingqian.core.models import Event
+    from qingqian.disclosure.models import PublishedPerformance
+
+    y = last_year()
+    body = new_body()
+    pay(
+        new_item(body, new_enterprise(), "20000.00", delivered_on=dt.date(y, 4, 1)),
+        "20000.00",
+        dt.date(y, 4, 20),
+    )
+    c = client_for(world.office)
+    url = reverse("disclosure:performance_publish")
+    assert c.post(url, {"body": body.pk, "year": y})["Location"].startswith("/accounts/reauth/")
+    assert not PublishedPerformance.objects.filter(body=body).exists()
+    session = c.session
+    session[REAUTH_AT] = now()
+    session.save()
+    c.post(url, {"body": body.pk, "year": y})
+    row = PublishedPerformance.objects.get(body=body)
+    event = Event.objects.get(action="security.content.published", actor=world.office)
+    assert event.object_id == str(row.pk) and event.data["what"] == "disclosure.performance"

@@ -89,10 +89,57 @@ def test_every_page_sends_the_security_headers(world, client_for) -> None:
 
 
 def test_staff_pages_api_responses_and_exports_are_not_cached(world, client_for) -> None:
-    assert client_for(world.office).get("/staff/")["Cache-Control"] == "no-store"
-    assert client_for(world.office).get("/api/v1/accounts/me")["Cache-Control"] == "no-store"
+    from qingqian.disclosure.models import MonthlyReport
+
+    office = client_for(world.office)
+    assert office.get("/staff/")["Cache-Control"] == "no-store"
+    assert office.get("/api/v1/accounts/me")["Cache-Control"] == "no-store"
+    assert office.get("/api/v1/disclosure/returns")["Cache-Control"] == "no-store"
+    assert office.get("/disclosure/returns/")["Cache-Control"] == "no-store"
+    assert office.get("/dashboards/")["Cache-Control"] == "no-store"
+    assert office.get("/complaints/export.xlsx")["Cache-Control"] == "no-store"
     export = client_for(world.auditadmin).get("/security/audit/export/", {"format": "csv"})
     assert export["Cache-Control"] == "no-store"
+    report = MonthlyReport.objects.order_by("-pk")[0]
+    download = client_for(world.leader).get(f"/disclosure/reports/{report.pk}/xlsx/")
+    assert download.status_code == 200 and download["Cache-Control"] == "no-store"
+
+
+PUBLIC_READS = [
+    "/",
+    "/disclosure/",
+    "/disclosure/bodies/{body}/",
+    "/disclosure/regions/",
+    "/disclosure/methodology/",
+    "/disclosure/open-data/",
+    "/disclosure/open-data/disclosures.csv",
+    "/disclosure/open-data/disclosures.json",
+    "/api/v1/public/disclosures",
+    "/api/v1/public/disclosures/{body}",
+    "/api/v1/public/regions",
+    "/api/v1/public/performance",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_READS)
+def test_public_pages_and_the_public_api_are_cacheable_for_anonymous_readers_only(
+    world, client_for, settings, path
+) -> None:
+    from qingqian.disclosure.models import PublishedDisclosure
+
+    settings.DISCLOSURE_PUBLIC_MAX_AGE = 123
+    url = path.format(body=PublishedDisclosure.objects.order_by("pk").values_list("body_id", flat=True)[0])
+    anonymous = client_for(None).get(url)
+    assert anonymous.status_code == 200, url
+    assert anonymous["Cache-Control"] == "public, max-age=123" and "Pragma" not in anonymous
+    assert "Cookie" in anonymous["Vary"]
+    signed_in = client_for(world.office).get(url)
+    assert signed_in.status_code == 200 and signed_in["Cache-Control"] == "no-store"
+
+
+def test_public_api_errors_are_not_cached(world, client_for) -> None:
+    missing = client_for(None).get("/api/v1/public/disclosures/999999999")
+    assert missing.status_code == 404 and missing["Cache-Control"] == "no-store"
 
 
 def test_the_audit_export_neutralises_formulas_and_is_itself_audited(world, client_for) -> None:
@@ -187,9 +234,82 @@ def test_login_is_rate_limited_with_429_and_retry_after(world, settings) -> None
         ratelimit._rules.cache_clear()
 
 
-def test_the_intake_and_public_api_rules_exist(settings) -> None:
-    names = {rule[0] for rule in settings.RATE_LIMIT_RULES}
-    assert {"login", "intake", "public_api"} <= names
+LIMITED = [
+    ("POST", "/complaints/new/", "intake"),
+    ("POST", "/complaints/new/form/", "intake"),
+    ("POST", "/api/v1/complaints", "intake"),
+    ("GET", "/api/v1/public/disclosures", "public_api"),
+    ("GET", "/api/v1/public/regions", "public_api"),
+    ("GET", "/", "public_pages"),
+    ("GET", "/disclosure/", "public_pages"),
+    ("GET", "/disclosure/bodies/{body}/", "public_pages"),
+    ("GET", "/disclosure/regions/", "public_pages"),
+    ("GET", "/disclosure/methodology/", "public_pages"),
+    ("GET", "/disclosure/open-data/", "public_pages"),
+    ("GET", "/disclosure/open-data/disclosures.csv", "public_pages"),
+]
+
+
+def _tight(settings, rules=None):
+    """The real RATE_LIMIT_RULES (their paths and methods) with every limit cut to 2 an hour (a long
+    window, so the three requests never straddle two windows)."""
+    from qingqian.security import ratelimit
+
+    settings.RATE_LIMIT_ENABLED = True
+    settings.RATE_LIMIT_RULES = [(n, p, m, "2/3600") for n, p, m, _spec in rules or settings.RATE_LIMIT_RULES]
+    ratelimit._rules.cache_clear()
+
+
+@pytest.mark.parametrize(("method", "path", "rule"), LIMITED)
+def test_intake_the_public_api_and_the_public_pages_answer_429_with_retry_after(
+    world, settings, method, path, rule
+) -> None:
+    from django.test import Client
+
+    from qingqian.registry.models import Organisation
+    from qingqian.security import ratelimit
+
+    body = Organisation.objects.filter(kind="institution").order_by("pk")[0]
+    url = path.format(body=body.pk)
+    _tight(settings)
+    try:
+        client = Client(REMOTE_ADDR=f"10.2.{LIMITED.index((method, path, rule))}.1")
+        send = client.post if method == "POST" else client.get
+        first = [send(url).status_code for _ in range(2)]
+        assert 429 not in first and all(code < 500 for code in first), first
+        limited = send(url)
+        assert limited.status_code == 429, (url, limited.status_code)
+        assert 1 <= int(limited["Retry-After"]) <= 3600
+        assert ratelimit.RateCounter.objects.filter(key__startswith=f"{rule}:10.2.").exists()
+        other = Client(REMOTE_ADDR="10.3.0.1")  # another address has its own count
+        assert (other.post if method == "POST" else other.get)(url).status_code != 429
+    finally:
+        ratelimit._rules.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/disclosure/returns/"),
+        ("GET", "/disclosure/reports/"),
+        ("POST", "/complaints/register/"),
+        ("POST", "/api/v1/complaints/leads"),
+        ("GET", "/complaints/new/"),
+        ("GET", "/healthz"),
+    ],
+)
+def test_staff_pages_and_reads_of_the_intake_form_are_not_counted(world, settings, method, path) -> None:
+    from django.test import Client
+
+    from qingqian.security import ratelimit
+
+    _tight(settings)
+    try:
+        client = Client(REMOTE_ADDR="10.4.0.1")
+        send = client.post if method == "POST" else client.get
+        assert all(send(path).status_code != 429 for _ in range(4))
+    finally:
+        ratelimit._rules.cache_clear()
 
 
 def test_the_error_page_shows_no_stack_trace(world, settings) -> None:

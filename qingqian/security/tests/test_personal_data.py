@@ -124,3 +124,108 @@ def test_key_rotation_re_encrypts_everything_under_the_new_key(world, settings) 
 
 def test_the_public_page_shows_a_published_handlers_work_phone(world, client_for) -> None:
     assert "0311-12345678" in client_for(None).get("/").content.decode()
+
+
+# --- The complaint's contact phone (complaints.Complaint.contact_phone) ------------------------------
+
+COMPLAINT_PHONE = "13912345678"
+
+
+def _complaint(world, state: str = "registered"):
+    from qingqian.complaints.tests.factories import make_case
+
+    return make_case(world, state, contact_phone="139-1234-5678")
+
+
+def test_a_complaints_contact_phone_is_ciphertext_in_the_database_with_a_blind_index(world) -> None:
+    from qingqian.complaints.models import Complaint
+
+    case = _complaint(world)
+    raw = _raw("complaints_complaint", "contact_phone", case.pk)
+    assert raw.startswith("sm4gcm:v1:") and "5678" not in raw and "1234" not in raw
+    assert crypto.key_id_of(raw) == crypto.keyring().active_key_id
+    assert Complaint.objects.get(pk=case.pk).contact_phone == "139-1234-5678"
+    found = Complaint.objects.filter(contact_phone_bidx=index_for("phone", COMPLAINT_PHONE))
+    assert list(found) == [case]
+    assert COMPLAINT_PHONE not in _raw("complaints_complaint", "contact_phone_bidx", case.pk)
+    # the column is bound to its place: copied into another encrypted column it does not decrypt
+    import pytest
+
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_text(raw, aad="registry.enterprise.contact_phone")
+
+
+def test_a_complaints_contact_phone_is_masked_on_its_page_and_in_the_queue_export(world, client_for) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    case = _complaint(world, "transferred")
+    for user in (world.office, world.finance, world.enterprise, world.auditor):
+        html = client_for(user).get(f"/complaints/{case.pk}/").content.decode()
+        assert "139****5678" in html and "1234-5678" not in html and COMPLAINT_PHONE not in html, user
+    unmask_url = f"/security/unmask/complaints.complaint/{case.pk}/contact_phone/"
+    assert unmask_url in client_for(world.office).get(f"/complaints/{case.pk}/").content.decode()
+    assert unmask_url not in client_for(world.auditor).get(f"/complaints/{case.pk}/").content.decode()
+    response = client_for(world.office).get("/complaints/export.xlsx?status=all")
+    assert response["Cache-Control"] == "no-store"
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    header = rows[0]
+    row = next(r for r in rows[1:] if r[0] == case.number)
+    assert row[header.index("联系电话")] == "139****5678" and row[header.index("联系人")] == "陈*"
+    assert not any(COMPLAINT_PHONE in str(cell) or "1234-5678" in str(cell) for r in rows for cell in r)
+    event = Event.objects.filter(action="security.data.exported", actor=world.office).latest("id")
+    assert event.data["what"] == "complaints.case" and event.data["rows"] == len(rows) - 1
+
+
+def test_unmasking_a_complaints_phone_needs_the_role_the_case_a_reason_and_reauthentication(
+    world, client_for
+) -> None:
+    case = _complaint(world, "transferred")  # routed to the finance bureau
+    url = f"/security/unmask/complaints.complaint/{case.pk}/contact_phone/"
+    for outsider in (world.sasac, world.clerk, world.auditor, world.enterprise):
+        c = client_for(outsider)
+        session = c.session
+        session[REAUTH_AT] = timezone.now().timestamp()
+        session.save()
+        assert c.post(url, {"reason": "想看看这个号码"}).status_code == 403, outsider
+        assert c.get(url).status_code == 403, outsider  # not even the masked value and the case number
+    finance = client_for(world.finance)
+    assert finance.get(url)["Location"].startswith("/accounts/reauth/")
+    session = finance.session
+    session[REAUTH_AT] = timezone.now().timestamp()
+    session.save()
+    assert "139-1234-5678" not in finance.post(url, {"reason": ""}).content.decode()
+    shown = finance.post(url, {"reason": "电话联系企业核实付款情况"}).content.decode()
+    assert "139-1234-5678" in shown
+    event = Event.objects.get(action="security.pii.unmasked", actor=world.finance)
+    assert event.object_id == str(case.pk)
+    assert event.data == {"field": "contact_phone", "reason": "电话联系企业核实付款情况"}
+    access = client_for(world.auditadmin).get("/security/audit/person/", {"phone": COMPLAINT_PHONE})
+    assert "电话联系企业核实付款情况" in access.content.decode()
+
+
+def test_the_migration_encrypts_existing_plaintext_contact_phones_and_reverses(world) -> None:
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module("qingqian.complaints.migrations.0002_encrypt_contact_phone")
+    case = _complaint(world)
+    with connection.cursor() as cursor:  # a row as it was before the migration
+        cursor.execute(
+            "UPDATE complaints_complaint SET contact_phone = %s, contact_phone_bidx = '' WHERE id = %s",
+            ["0311-87654321", case.pk],
+        )
+    editor = SimpleNamespace(
+        connection=connection,
+        quote_name=connection.ops.quote_name,
+        execute=lambda sql, params: connection.cursor().execute(sql, params),
+    )
+    migration.encrypt_existing(apps, editor)
+    raw = _raw("complaints_complaint", "contact_phone", case.pk)
+    assert raw.startswith("sm4gcm:v1:") and "87654321" not in raw
+    assert _raw("complaints_complaint", "contact_phone_bidx", case.pk) == index_for("phone", "03118765 4321")
+    migration.decrypt_back(apps, editor)
+    assert _raw("complaints_complaint", "contact_phone", case.pk) == "0311-87654321"
