@@ -38,7 +38,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drills.harness import Process, call, drill_env, gunicorn, inside, manage, outbox_worker, scratch, vendor
+from drills.harness import Process, call, drill_env, gunicorn, inside, outbox_worker, scratch, vendor
 from drills.inside.crash import COMPLAINT_MARK, ORG_PREFIX, PAYMENT_MARK
 
 KINDS = ("organisation", "complaint", "payment")
@@ -170,7 +170,6 @@ def run(args: argparse.Namespace) -> int:
             NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS="2",
             EMAIL_BACKEND="drills.mail.SlowSpoolEmailBackend",
         )
-        manage(env, "migrate", "--noinput")
         ctx = inside(env, "crash_setup")
         server, base_url = gunicorn(env, tmp / "server.log", workers=2)
         worker = outbox_worker(env, tmp / "worker.log")

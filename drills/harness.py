@@ -9,6 +9,8 @@ the database afterwards through `python -m drills.inside` (Django set up on the 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import http.client
 import json
 import os
@@ -37,31 +39,103 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+CACHE = Path(tempfile.gettempdir()) / "qq-drills-cache"
+# What the seeded starting point depends on: the schema, the demo city, the drills' seeding code, the day.
+BASE_INPUTS = (
+    "qingqian/*/migrations/*.py",
+    "qingqian/demo/*.py",
+    "qingqian/registry/data/*",
+    "drills/inside/common.py",
+)
+
+
+def base_key() -> str:
+    digest = hashlib.sha1(dt.date.today().isoformat().encode(), usedforsecurity=False)
+    for pattern in BASE_INPUTS:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _pg(server: str, sql: str) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        cur = conn.execute(sql)  # names are ours, not input
+        return cur.fetchall() if cur.description else []
+
+
+def _seeded_base(postgres_server: str) -> tuple[Path, str]:
+    """A migrated database with the demo city, built once per `base_key()` and kept: a folder with the
+    local keys (and the SQLite file), plus a PostgreSQL template database. Copying it takes a second;
+    building it takes 10–40 s (migrations, then seed_demo through the services)."""
+    key = base_key()
+    folder = CACHE / (f"{key}-pg" if postgres_server else f"{key}-sqlite")
+    template = f"{PG_PREFIX}tpl_{key}"
+    ready = folder.is_dir() and (
+        not postgres_server or _pg(postgres_server, f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
+    )
+    if ready:
+        return folder, template
+    building = CACHE / f"building-{uuid.uuid4().hex[:8]}"
+    building.mkdir(parents=True)
+    name = f"{PG_PREFIX}building_{uuid.uuid4().hex[:8]}"
+    if postgres_server:
+        _pg(postgres_server, f'CREATE DATABASE "{name}"')
+        url = f"{postgres_server}/{name}"
+    else:
+        url = f"sqlite:///{building / 'drill.sqlite3'}"
+    env = drill_env(building, url)
+    manage(env, "migrate", "--noinput")
+    inside(env, "seed")
+    try:
+        if postgres_server:
+            _pg(postgres_server, f'ALTER DATABASE "{name}" RENAME TO "{template}"')
+        building.rename(folder)
+    except Exception:  # another drill built the same base at the same moment: use that one
+        if postgres_server:
+            _pg(postgres_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(building, ignore_errors=True)
+    return folder, template
+
+
+def clean_cache(postgres_server: str = "") -> None:
+    """Drop the cached seeded bases (folders, and template databases on `postgres_server`)."""
+    shutil.rmtree(CACHE, ignore_errors=True)
+    if postgres_server:
+        for (name,) in _pg(
+            postgres_server, f"SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'"
+        ):
+            _pg(postgres_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextlib.contextmanager
 def scratch(kind: str, postgres_server: str = "", database_url: str = "") -> Iterator[tuple[Path, str]]:
-    """A temporary folder and a database URL: `database_url` as given, a fresh PostgreSQL database on
-    `postgres_server` (dropped afterwards), or an SQLite file in the folder."""
+    """A temporary folder and a migrated database with the demo city: at `database_url` (built there),
+    or a copy of the cached seeded base — a fresh PostgreSQL database on `postgres_server` (dropped
+    afterwards) or an SQLite file in the folder."""
     tmp = Path(tempfile.mkdtemp(prefix=f"qq-drill-{kind}-"))
     name = ""
     try:
         if database_url:
             url = database_url
-        elif postgres_server:
-            import psycopg
-
-            name = f"{PG_PREFIX}{kind}_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-            url = f"{postgres_server}/{name}"
+            env = drill_env(tmp, url)
+            manage(env, "migrate", "--noinput")
+            inside(env, "seed")
         else:
-            url = f"sqlite:///{tmp / 'drill.sqlite3'}"
+            base, template = _seeded_base(postgres_server)
+            shutil.copytree(base, tmp, dirs_exist_ok=True)
+            if postgres_server:
+                name = f"{PG_PREFIX}{kind}_{uuid.uuid4().hex[:8]}"
+                _pg(postgres_server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                url = f"{postgres_server}/{name}"
+            else:
+                url = f"sqlite:///{tmp / 'drill.sqlite3'}"
         yield tmp, url
     finally:
         if name:
-            import psycopg
-
-            with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _pg(postgres_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if os.environ.get("DRILL_KEEP_TMP") != "1":
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -230,3 +304,9 @@ def call(
         return Reply(exc.code, body, dict(exc.headers))
     except (OSError, ValueError, http.client.HTTPException):
         return Reply(0)
+
+
+if __name__ == "__main__":
+    # python drills/harness.py clean [postgres://postgres@127.0.0.1:5432]
+    if sys.argv[1:2] == ["clean"]:
+        clean_cache(sys.argv[2] if len(sys.argv) > 2 else "")

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drills.inside import crash
+from drills.inside import crash, imports, races
+from drills.inside.common import demo_city
 
 COMMANDS: dict[str, Callable[[Any], Any]] = {
+    "seed": lambda _payload: demo_city(),
     "crash_setup": crash.setup,
     "crash_verify": crash.verify,
+    "import_setup": imports.setup,
+    "import_state": imports.state,
+    "import_resume": imports.resume,
+    "import_again": imports.upload_again,
+    "race_setup": races.setup,
+    "race_verify": races.verify,
 }
