@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drills.inside import crash, imports, races
+from drills.inside import crash, imports, load, races
 from drills.inside.common import demo_city
 
 COMMANDS: dict[str, Callable[[Any], Any]] = {
@@ -16,6 +16,9 @@ COMMANDS: dict[str, Callable[[Any], Any]] = {
     "import_state": imports.state,
     "import_resume": imports.resume,
     "import_again": imports.upload_again,
+    "load_bulk": load.bulk,
+    "load_context": load.context,
+    "load_profile": load.profile,
     "race_setup": races.setup,
     "race_verify": races.verify,
 }
