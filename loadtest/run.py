@@ -216,15 +216,26 @@ def report(
         print("|---|---|---|---|---|---|---|---|")
         print("\n".join(rows))
     if profile:
-        print()
-        print("Where a request's time goes (in-process through Django's test client, no HTTP; cProfile):")
-        print()
-        print(
-            "| endpoint | ms per request | of which in the database driver | queries | top Python functions (own ms) |"
+        base_ms = next((p["ms"] for p in profile if p["name"].startswith(TRIVIAL)), float("nan"))
+        share = {r["Name"]: int(r["Request Count"]) for r in offered["rows"] if r["Name"] != "Aggregated"}
+        cost = {p["name"].rsplit(" (", 1)[0]: p["ms"] for p in profile}
+        weighted = sum(share.get(name, 0) * ms_ for name, ms_ in cost.items()) / max(
+            1, sum(share.get(n, 0) for n in cost)
         )
-        print("|---|---|---|---|---|")
+        print()
+        print("Where a request's time goes — each endpoint in-process through Django's test client (no HTTP, no "
+              "gunicorn), cProfile on; \"capacity\" is what all cores could serve of that endpoint alone:")  # fmt: skip
+        print()
+        print("| endpoint | ms per request | ÷ trivial | in the database driver | queries | capacity on "
+              f"{cores} cores | top Python functions (own ms) |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|")
         for p in profile:
-            print(f"| {p['name']} | {p['ms']:.1f} | {p['db_ms']:.1f} | {p['queries']} | {p['top']} |")
+            print(f"| {p['name']} | {p['ms']:.1f} | {p['ms'] / base_ms:.0f}× | {p['db_ms']:.1f} ms | {p['queries']} "
+                  f"| {cores * 1000 / p['ms']:.0f} req/s | {p['top']} |")  # fmt: skip
+        print()
+        print(f"The mix as offered costs {weighted:.1f} ms per request in-process (weighted by phase 1's requests): at "
+              f"most ≈ {cores * 1000 / weighted:.0f} requests/s on {cores} cores before HTTP, gunicorn and locust "
+              f"take their share.")  # fmt: skip
     print("```")
     ok = rps >= TARGET_RPS and p95 < TARGET_P95_MS
     print(
