@@ -32,6 +32,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from drills import payloads
 from drills.harness import Reply, call, drill_env, gunicorn, inside, scratch, vendor
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -143,28 +144,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def filing(respondent_id: int, i: int) -> dict[str, Any]:
-    return {
-        "respondent_id": respondent_id,
-        "contact_name": "陈刚",
-        "contact_phone": "13800000000",
-        "complainant_size": "small",
-        "amount_claimed": "5000.00",
-        "summary": f"并发演练投诉第{i}件：货款逾期未付。",
-        "contracts": [
-            {
-                "number": f"RACE-{i:03d}",
-                "subject": "办公用品采购",
-                "signed_on": "2024-03-01",
-                "amount": "5000.00",
-                "delivered_on": "2024-04-01",
-                "due_on": "2024-05-01",
-            }
-        ],
-        "eligibility": dict.fromkeys(
-            ("bound_payer", "has_contract", "performed", "overdue", "no_other_procedure"), True
-        ),
-        "pledge": True,
-    }
+    return payloads.complaint(respondent_id, f"并发演练投诉第{i}件：货款逾期未付。", f"RACE-{i:03d}")
 
 
 def report_of(
@@ -174,7 +154,9 @@ def report_of(
     checks: dict[str, list[str]] = {}
     rows: list[str] = []
 
-    def judge(name: str, expected_winners: int, ok_status: int, problems: list[str]) -> None:
+    def judge(name: str, expected_winners: int, ok_status: int, *facts: tuple[str, bool]) -> None:
+        """One race: the winners counted, the losers' answers checked, `facts` (message, is wrong)."""
+        problems = [message for message, wrong in facts if wrong]
         replies, seconds = rounds[name]
         winners = [r for r in replies if r.status == ok_status]
         losers = [r for r in replies if r.status != ok_status]
@@ -203,16 +185,10 @@ def report_of(
         "transition",
         1,
         200,
-        [
-            p
-            for p, bad in [
-                (f"status {c['status']} ≠ winner's {winner_status}", c["status"] != winner_status),
-                (f"version moved {c['version_step']}", c["version_step"] != 1),
-                (f"events {c['events']}", sum(c["events"].values()) != 1),
-                (f"notifications {c['notifications']}", len(c["notifications"]) != 1),
-            ]
-            if bad
-        ],
+        (f"status {c['status']} ≠ winner's {winner_status}", c["status"] != winner_status),
+        (f"version moved {c['version_step']}", c["version_step"] != 1),
+        (f"events {c['events']}", sum(c["events"].values()) != 1),
+        (f"notifications {c['notifications']}", len(c["notifications"]) != 1),
     )
     won = [r for r in rounds["decision"][0] if r.status == 200]
     decided = won[0].body["status"] if len(won) == 1 else None
@@ -220,46 +196,28 @@ def report_of(
         "decision",
         1,
         200,
-        [
-            p
-            for p, bad in [
-                (f"report {rep['status']} ≠ winner's {decided}", rep["status"] != decided),
-                (f"events {rep['events']}", sum(rep["events"].values()) != 1),
-                (
-                    f"payment entries {rep['payment_entries']}",
-                    rep["payment_entries"] != (1 if decided == "confirmed" else 0),
-                ),
-            ]
-            if bad
-        ],
+        (f"report {rep['status']} ≠ winner's {decided}", rep["status"] != decided),
+        (f"events {rep['events']}", sum(rep["events"].values()) != 1),
+        (
+            f"payment entries {rep['payment_entries']}",
+            rep["payment_entries"] != (1 if decided == "confirmed" else 0),
+        ),
     )
     judge(
         "overpay",
         3,
         201,
-        [
-            p
-            for p, bad in [
-                (f"{len(over['reports'])} reports stored", len(over["reports"]) != 3),
-                (f"pending total {over['total']}", over["total"] != "900.00"),
-                (f"events not once {over['events_not_once']}", bool(over["events_not_once"])),
-            ]
-            if bad
-        ],
+        (f"{len(over['reports'])} reports stored", len(over["reports"]) != 3),
+        (f"pending total {over['total']}", over["total"] != "900.00"),
+        (f"events not once {over['events_not_once']}", bool(over["events_not_once"])),
     )
     judge(
         "filing",
         len(rounds["filing"][0]),
         201,
-        [
-            p
-            for p, bad in [
-                (f"{filings['rows']} stored", filings["rows"] != len(rounds["filing"][0])),
-                ("numbers not distinct", filings["distinct_numbers"] != filings["rows"]),
-                ("numbers not consecutive", not filings["consecutive"]),
-            ]
-            if bad
-        ],
+        (f"{filings['rows']} stored", filings["rows"] != len(rounds["filing"][0])),
+        ("numbers not distinct", filings["distinct_numbers"] != filings["rows"]),
+        ("numbers not consecutive", not filings["consecutive"]),
     )
     invariants = db_state["items"] + ([] if db_state["audit"]["ok"] else ["audit chain broken"])
     ok = not any(checks.values()) and not invariants

@@ -38,6 +38,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from drills import payloads
 from drills.harness import Process, call, drill_env, gunicorn, inside, outbox_worker, scratch, vendor
 from drills.inside.crash import COMPLAINT_MARK, ORG_PREFIX, PAYMENT_MARK
 
@@ -67,29 +68,12 @@ def request_for(kind: str, index: int, ctx: dict[str, Any]) -> tuple[str, str, s
         return marker, ctx["tokens"]["office"], "/api/v1/registry/organisations", body
     if kind == "complaint":
         marker = f"{COMPLAINT_MARK}{index:05d}"
-        body = {
-            "respondent_id": ctx["respondent_id"],
-            "contact_name": "陈刚",
-            "contact_phone": "13800000000",
-            "complainant_size": "small",
-            "amount_claimed": "120000.00",
-            "summary": f"演练投诉 {marker}：校舍维修工程验收合格后逾期未付款。",
-            "contracts": [
-                {
-                    "number": f"SJZ-{marker}",
-                    "subject": "校舍维修工程",
-                    "signed_on": "2024-03-01",
-                    "amount": "150000.00",
-                    "paid_amount": "30000.00",
-                    "delivered_on": "2024-06-30",
-                    "due_on": "2024-07-30",
-                }
-            ],
-            "eligibility": dict.fromkeys(
-                ("bound_payer", "has_contract", "performed", "overdue", "no_other_procedure"), True
-            ),
-            "pledge": True,
-        }
+        body = payloads.complaint(
+            ctx["respondent_id"],
+            f"演练投诉 {marker}：校舍维修工程验收合格后逾期未付款。",
+            f"SJZ-{marker}",
+            "120000.00",
+        )
         return marker, ctx["tokens"]["enterprise"], "/api/v1/complaints", body
     marker = f"{PAYMENT_MARK}{index:05d}"
     item = ctx["items"][index % len(ctx["items"])]

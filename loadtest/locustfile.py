@@ -23,11 +23,12 @@ from typing import Any
 
 from locust import FastHttpUser, constant_throughput, events, task
 
+from drills import payloads
+
 CTX: dict[str, Any] = json.loads(open(os.environ.get("LOAD_CONTEXT", "/dev/null")).read() or "{}")  # noqa: SIM115
 RATE = float(os.environ.get("LOAD_USER_RATE", "1"))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "0"))
 BODY_LINK = re.compile(r"/disclosure/bodies/(\d+)/")
-ELIGIBLE = dict.fromkeys(("bound_payer", "has_contract", "performed", "overdue", "no_other_procedure"), True)
 _count = [0]
 
 
@@ -48,9 +49,19 @@ def _keep_runner(environment: Any, **_kwargs: Any) -> None:
     _bounded.runner = environment.runner
 
 
-class Public(FastHttpUser):
-    weight = 5
+class Visitor(FastHttpUser):
+    """Every kind of user also calls the trivial endpoint now and then."""
+
+    abstract = True
     wait_time = constant_throughput(RATE)
+
+    @task(1)
+    def trivial(self) -> None:
+        self.client.get("/healthz", name="trivial: /healthz")
+
+
+class Public(Visitor):
+    weight = 5
     bodies: list[str] = []
 
     def on_start(self) -> None:
@@ -70,18 +81,12 @@ class Public(FastHttpUser):
     def body(self) -> None:
         self.client.get(f"/disclosure/bodies/{random.choice(Public.bodies)}/", name="public: body page")
 
-    @task(1)
-    def trivial(self) -> None:
-        self.client.get("/healthz", name="trivial: /healthz")
 
-
-class Enterprise(FastHttpUser):
+class Enterprise(Visitor):
     weight = 2
-    wait_time = constant_throughput(RATE)
 
     def on_start(self) -> None:
         self.auth = {"Authorization": f"Bearer {CTX['enterprise_token']}"}
-        self.filed = 0
 
     @task(4)
     def my_complaints(self) -> None:
@@ -96,39 +101,17 @@ class Enterprise(FastHttpUser):
 
     @task(2)
     def file(self) -> None:
-        self.filed += 1
-        body = {
-            "respondent_id": CTX["respondent_id"],
-            "contact_name": "陈刚",
-            "contact_phone": "13800000000",
-            "complainant_size": "small",
-            "amount_claimed": "5000.00",
-            "summary": f"压力测试投诉：货款逾期未付（{random.getrandbits(40):x}）。",
-            "contracts": [
-                {
-                    "number": f"LOAD-{random.getrandbits(40):x}",
-                    "subject": "办公用品采购",
-                    "signed_on": "2024-03-01",
-                    "amount": "5000.00",
-                    "delivered_on": "2024-04-01",
-                    "due_on": "2024-05-01",
-                }
-            ],
-            "eligibility": ELIGIBLE,
-            "pledge": True,
-        }
+        tag = f"{random.getrandbits(40):x}"
+        body = payloads.complaint(
+            CTX["respondent_id"], f"压力测试投诉：货款逾期未付（{tag}）。", f"LOAD-{tag}"
+        )
         self.client.post(
             "/api/v1/complaints", json=body, headers=self.auth, name="enterprise: file a complaint (intake)"
         )
 
-    @task(1)
-    def trivial(self) -> None:
-        self.client.get("/healthz", name="trivial: /healthz")
 
-
-class Office(FastHttpUser):
+class Office(Visitor):
     weight = 2
-    wait_time = constant_throughput(RATE)
 
     def on_start(self) -> None:
         cookie = random.choice(CTX["office_sessions"])
@@ -149,7 +132,3 @@ class Office(FastHttpUser):
     @task(4)
     def ledger(self) -> None:
         self.page("/ledger/", "office: 台账 list")
-
-    @task(1)
-    def trivial(self) -> None:
-        self.client.get("/healthz", name="trivial: /healthz")

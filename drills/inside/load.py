@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from drills import payloads
 from drills.inside.common import HENGXIN, demo_city, standard_users
 
 
@@ -92,14 +93,7 @@ def profile(payload: dict[str, Any]) -> list[dict[str, Any]]:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {ctx['enterprise_token']}"}
     public = Client()
     body = (re.findall(r"/disclosure/bodies/(\d+)/", public.get("/disclosure/").content.decode()) or ["0"])[0]
-    filing = {
-        "respondent_id": ctx["respondent_id"], "contact_name": "陈刚", "contact_phone": "13800000000",
-        "complainant_size": "small", "amount_claimed": "5000.00", "summary": "剖析用投诉：货款逾期未付。",
-        "contracts": [{"number": "PROFILE-1", "subject": "办公用品采购", "signed_on": "2024-03-01",
-                       "amount": "5000.00", "delivered_on": "2024-04-01", "due_on": "2024-05-01"}],
-        "eligibility": dict.fromkeys(("bound_payer", "has_contract", "performed", "overdue", "no_other_procedure"), True),
-        "pledge": True,
-    }  # fmt: skip
+    filing = payloads.complaint(ctx["respondent_id"], "剖析用投诉：货款逾期未付。", "PROFILE-1")
     endpoints: list[tuple[str, str, str, dict[str, Any], bool]] = [
         ("trivial: /healthz", "GET", "/healthz", {}, False),
         ("public: home", "GET", "/", {}, False),

@@ -4,39 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from qingqian.core.leases import is_free, lease
+from qingqian.core.testing.leases import held_elsewhere
 
 
 @pytest.mark.django_db
 def test_one_holder_at_a_time_and_free_after() -> None:
-    taken, release, seen = threading.Event(), threading.Event(), []
-
-    def holder() -> None:  # another holder with its own database connection
-        try:
-            with lease("test.lease", 7) as held:
-                seen.append(held)
-                taken.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    try:
-        assert taken.wait(timeout=30)
-        assert seen == [True]
+    with held_elsewhere("test.lease", 7):
         with lease("test.lease", 7) as held:
             assert not held
+        assert not is_free("test.lease", 7)
         assert is_free("test.lease", 8)  # another key is another lease
-    finally:
-        release.set()
-        thread.join()
     assert is_free("test.lease", 7)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from qingqian.core.errors import ConcurrentTransition
-from qingqian.core.leases import is_free, lease
+from qingqian.core.leases import is_free
 from qingqian.core.models import Event
+from qingqian.core.testing.leases import held_elsewhere
 from qingqian.ledger.choices import ImportStatus
 from qingqian.ledger.models import ArrearsItem, ImportJob
 from qingqian.ledger.services.imports import LEASE, import_job_create, import_job_run, import_jobs_resume
@@ -59,28 +58,11 @@ def test_a_live_holder_keeps_its_job(world, tmp_path):
     """Another process (here a thread with its own connection) holds the lease: nobody takes over."""
     job = _job(world, tmp_path)
     _died_while_running(job)
-    taken, release = threading.Event(), threading.Event()
-
-    def holder() -> None:
-        try:
-            with lease(LEASE, job.pk) as held:
-                assert held
-                taken.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    try:
-        assert taken.wait(timeout=30)
+    with held_elsewhere(LEASE, job.pk):
         assert not is_free(LEASE, job.pk)
         with pytest.raises(ConcurrentTransition):
             import_job_run(job_id=job.pk)
         assert import_jobs_resume() == 0
-    finally:
-        release.set()
-        thread.join()
     assert ArrearsItem.objects.filter(import_job=job).count() == 0
     assert import_jobs_resume() == 1  # the holder is gone: queued (and, with the test backend, run)
     job.refresh_from_db()
