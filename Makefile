@@ -78,7 +78,8 @@ bench: install
 
 # Full-size reliability drills (the small versions run in `make test`); results go to docs/BENCHMARKS.md.
 drills: install
-	$(PY) bench/run_all.py --only crash-sqlite crash-postgres
+	$(PY) bench/run_all.py --only crash-sqlite crash-postgres killed-import-sqlite killed-import-postgres \
+	  concurrency-sqlite concurrency-postgres
 
 migrations: install
 	$(PY) manage.py makemigrations

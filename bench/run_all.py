@@ -22,6 +22,8 @@ OUT = ROOT / "docs" / "BENCHMARKS.md"
 # The latest result of each benchmark, so `--only NAME` refreshes one and keeps the others.
 RESULTS = ROOT / "docs" / "bench-results"
 
+PG_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
+
 # (name, script, arguments per scale)
 BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("rules", "bench/bench_rules.py", {"city": ["--n", "100000"], "province": ["--n", "100000"]}),
@@ -29,36 +31,64 @@ BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("ledger-import", "bench/bench_ledger_import.py", {"city": [], "province": []}),
     ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
     ("public", "bench/bench_public.py", {"city": [], "province": []}),
-    # `make drills`: full-size reliability drills
+    # the load test (loadtest/run.py): gunicorn + locust on a temporary PostgreSQL database
     (
-        "crash-sqlite",
-        "drills/crash.py",
-        {"city": ["--requests", "300", "--kills", "8"], "province": ["--requests", "1000", "--kills", "20"]},
-    ),
-    (
-        "crash-postgres",
-        "drills/crash.py",
+        "load",
+        "loadtest/run.py",
         {
             "city": [
-                "--requests",
-                "300",
-                "--kills",
-                "8",
                 "--postgres-server",
-                "postgres://postgres@127.0.0.1:5432",
+                PG_SERVER,
+                "--complaints",
+                "10000",
+                "--items",
+                "100000",
+                "--profile",
+                "20",
             ],
             "province": [
-                "--requests",
-                "1000",
-                "--kills",
-                "20",
                 "--postgres-server",
-                "postgres://postgres@127.0.0.1:5432",
+                PG_SERVER,
+                "--complaints",
+                "100000",
+                "--items",
+                "1000000",
+                "--duration",
+                "60",
+                "--profile",
+                "20",
             ],
         },
     ),
+    # `make drills`: full-size reliability drills (the small versions run in `make test`)
+    *(
+        entry
+        for db, extra in (("sqlite", []), ("postgres", ["--postgres-server", PG_SERVER]))
+        for entry in (
+            (
+                f"crash-{db}",
+                "drills/crash.py",
+                {
+                    "city": ["--requests", "300", "--kills", "8", *extra],
+                    "province": ["--requests", "1000", "--kills", "20", *extra],
+                },
+            ),
+            (
+                f"killed-import-{db}",
+                "drills/killed_import.py",
+                {"city": ["--rows", "20000", *extra], "province": ["--rows", "100000", *extra]},
+            ),
+            (
+                f"concurrency-{db}",
+                "drills/concurrency.py",
+                {"city": ["--parallel", "50", *extra], "province": ["--parallel", "200", *extra]},
+            ),
+        )
+    ),
 ]
-DRILLS = {"crash-sqlite", "crash-postgres"}
+DRILLS = {
+    f"{kind}-{db}" for kind in ("crash", "killed-import", "concurrency") for db in ("sqlite", "postgres")
+}
 
 FENCE = re.compile(r"```markdown\n(.*?)```", re.S)
 

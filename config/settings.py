@@ -216,6 +216,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qingqian@localhost")
+# `qingqian.notifications.spool.SpoolEmailBackend` writes each message as one file here (a relay picks
+# them up); the outbox worker reads it back as a delivery receipt after a crash.
+EMAIL_SPOOL_DIR = Path(env_str("EMAIL_SPOOL_DIR", str(VAR_DIR / "mail-spool")))
+# A notification claimed by a worker that has not finished it after this long is looked at again: marked
+# sent if the backend has a receipt for it, otherwise queued again (same Message-ID).
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", 600)
 
 # --- Background tasks (django-tasks; database backend works on SQLite and PostgreSQL) -----------
 TASKS = {

@@ -41,6 +41,7 @@ class LedgerConfig(AppConfig):
                 "ledger.import.uploaded": _("上传台账文件"),
                 "ledger.import.succeeded": _("台账导入成功"),
                 "ledger.import.failed": _("台账导入失败"),
+                "ledger.import.resumed": _("台账导入中断后重新执行"),
                 "ledger.aging.run": _("账龄计算"),
             }
         )

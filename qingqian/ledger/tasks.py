@@ -37,9 +37,11 @@ def age_ledger() -> dict[str, Any]:
 def sweep_ledger() -> dict[str, Any]:
     from qingqian.ledger.assessment import reassess_due
     from qingqian.ledger.services import payment_reports_escalate, plans_check_breaches
+    from qingqian.ledger.services.imports import import_jobs_resume
 
     return {
         "escalated": payment_reports_escalate(),
         "instalments": plans_check_breaches(),
         "reassessed": reassess_due(),
+        "imports_resumed": import_jobs_resume(),
     }

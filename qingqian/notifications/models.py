@@ -77,6 +77,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient_id}: {self.subject}"
 
+    @property
+    def message_id(self) -> str:
+        """This notification's own Message-ID: the same on every attempt, unique per row and deployment."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+        return f"<qq-notification-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
+
     @classmethod
     def scope_q(cls, grant: Grant, action: str) -> Q | None:
         """The office and the system administrator see the outbox (stuck notifications); everyone their own."""

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from qingqian.core.errors import InvalidInput, NotPermitted
 from qingqian.core.events import record_event
 from qingqian.core.permissions import Action, can
-from qingqian.notifications.backends import DeliveryError, send_email, send_sms
+from qingqian.notifications.backends import DeliveryError, email_receipt, send_email, send_sms
 from qingqian.notifications.models import Channel, Notification, State
 
 DEFAULT_CHANNELS = (Channel.INAPP, Channel.EMAIL)
@@ -29,6 +29,10 @@ DEFAULT_CHANNELS = (Channel.INAPP, Channel.EMAIL)
 
 def max_attempts() -> int:
     return int(getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 6))
+
+
+def claim_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", 600)))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -117,7 +121,8 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
-    recovered: int = 0
+    recovered: int = 0  # left "sending" by a worker that died: queued again
+    receipted: int = 0  # left "sending", but the backend's receipt says it went out: marked sent
 
 
 def _send(n: Notification) -> None:
@@ -125,19 +130,31 @@ def _send(n: Notification) -> None:
     if n.link:
         text += "\n" + n.link
     if n.channel == Channel.EMAIL:
-        send_email(n.address, n.subject, text)
+        send_email(n.address, n.subject, text, message_id=n.message_id)
     elif n.channel == Channel.SMS:
         send_sms(n.address, n.subject)
+
+
+def _recover(now: dt.datetime, report: DeliveryReport) -> None:
+    """A worker that died between claiming a row and recording the outcome leaves it SENDING. After
+    `NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS`: sent if the backend has a receipt for its Message-ID (it died
+    after sending), otherwise queued again (it died before). Each decision is a compare-and-swap on the
+    claim, so two workers recovering at once decide once."""
+    stale = Notification.objects.filter(state=State.SENDING, claimed_at__lt=now - claim_timeout())
+    for n in stale.only("id", "channel", "created_at", "claimed_at", "attempts"):
+        mine = Notification.objects.filter(pk=n.pk, state=State.SENDING, claimed_at=n.claimed_at)
+        if n.channel == Channel.EMAIL and email_receipt(n.message_id):
+            if mine.update(state=State.SENT, sent_at=timezone.now(), attempts=n.attempts + 1):
+                report.receipted += 1
+        elif mine.update(state=State.PENDING):
+            report.recovered += 1
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> DeliveryReport:
     """Deliver what is due. Each row is claimed with a compare-and-swap, so several workers may run."""
     now = now or timezone.now()
     report = DeliveryReport()
-    # A worker that died mid-send leaves rows in SENDING: give them back after ten minutes.
-    report.recovered = Notification.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - dt.timedelta(minutes=10)
-    ).update(state=State.PENDING)
+    _recover(now, report)
     due = list(
         Notification.objects.filter(state=State.PENDING, next_attempt_at__lte=now)
         .exclude(channel=Channel.INAPP)

@@ -15,8 +15,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingqian.core.errors import ConcurrentTransition, InvalidTransition, NotPermitted
+from qingqian.core.errors import ConcurrentTransition, Conflict, InvalidTransition, NotPermitted
 from qingqian.core.events import record_event
+from qingqian.core.money import quantize_money
 from qingqian.core.permissions import Action, require
 from qingqian.ledger import conf
 from qingqian.ledger.choices import (
@@ -39,7 +40,7 @@ def _user(actor: Any) -> Any:
 
 def pending_reported(item: ArrearsItem) -> Decimal:
     total = item.payment_reports.filter(status=ReportStatus.REPORTED).aggregate(t=Sum("amount"))["t"]
-    return total or Decimal("0.00")
+    return quantize_money(total or Decimal("0.00"))  # SQLite's SUM drops the scale
 
 
 @transaction.atomic
@@ -60,12 +61,20 @@ def payment_report_create(
     not_future(paid_on, "paid_on")
     if method not in PaymentMethod.values:
         raise invalid("method", _("请选择支付方式。"))
-    available = item.balance - pending_reported(item)
-    if amount > available:
+    pending = pending_reported(item)
+    available = item.balance - pending
+    if amount > item.balance:
         raise invalid(
             "amount",
             _("报告金额超过欠款余额（扣除待确认的报告后还剩 %(left)s 元）。") % {"left": available},
         )
+    if amount > available:
+        # Not a wrong input but the item's state (other reports await confirmation, perhaps filed a
+        # moment ago): 409, like any other conflict with a concurrent change. The item lock serialises this.
+        message = _(
+            "其他待企业确认的付款报告已占用部分余额：本次最多可报告 %(left)s 元（余额 %(balance)s 元，待确认 %(pending)s 元）。"
+        ) % {"left": available, "balance": item.balance, "pending": pending}
+        raise Conflict(message, code="pending_reports_exceed_balance", fields={"amount": [message]})
     now = timezone.now()
     report = PaymentReport.objects.create(
         item=item,

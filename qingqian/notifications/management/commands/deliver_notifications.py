@@ -14,12 +14,16 @@ class Command(BaseCommand):
     help = "投递待发送的邮件和短信通知（可每分钟运行，幂等）"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--loop", type=int, default=0, help="每隔 N 秒重复运行（0 表示只运行一次）")
+        parser.add_argument("--loop", type=float, default=0, help="每隔 N 秒重复运行（0 表示只运行一次）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             r = deliver_due()
-            self.stdout.write(f"sent={r.sent} failed={r.failed} dead={r.dead} recovered={r.recovered}")
+            if not options["loop"] or r.sent or r.failed or r.dead or r.recovered or r.receipted:
+                self.stdout.write(
+                    f"sent={r.sent} failed={r.failed} dead={r.dead} recovered={r.recovered} "
+                    f"receipted={r.receipted}"
+                )
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
