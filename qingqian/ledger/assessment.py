@@ -16,6 +16,7 @@ set-based aging (`aging.py`) can compute interest to any date from them and the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
@@ -141,44 +142,50 @@ def exact_daily_rate(result: Assessment) -> Fraction | None:
     if result.due_on is None:
         return None
     if result.annual_rate_percent is not None:
-        return Fraction(result.annual_rate_percent) / 36500
-    default = get_parameters().rules_at(result.rule_date).default_daily_rate
+        return _rate_of_annual(result.annual_rate_percent)
+    return _default_rate_on(result.rule_date)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rate_of_annual(annual_percent: Decimal) -> Fraction:
+    return Fraction(annual_percent) / 36500
+
+
+@functools.lru_cache(maxsize=1024)
+def _default_rate_on(rule_date: dt.date) -> Fraction | None:
+    default = get_parameters().rules_at(rule_date).default_daily_rate
     return Fraction(default) if default is not None else None
 
 
-def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: str = "") -> None:
-    """Copy an assessment onto the item's stored fields (the caller saves)."""
-    item.assessed_at = timezone.now()
+#: explanation keys that depend on the amount, payments or date of the run: the aging computes them
+_NOT_STORED = ("outstanding", "interest", "segments", "overdue_days", "findings")
+
+
+def stored_assessment(
+    result: Assessment | None,
+    *,
+    delivered_on: dt.date | None,
+    acceptance_period_days: int | None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Any, ...]:
+    """What an item stores of an assessment, in `ASSESSMENT_FIELDS` order — the one definition, used by
+    `apply_assessment` (one item) and by the bulk paths (import, re-assessment) that write rows directly."""
+    assessed_at = now or timezone.now()
     if result is None:
-        missing = "delivered_on" if item.delivered_on is None else "principal"
-        item.regulation = ""
-        item.start_on = item.due_on = None
-        item.term_days = None
-        item.annual_rate_percent = None
-        item.rate_num = item.rate_den = None
-        item.findings = []
-        item.explanation = {"not_assessed": missing}
-        item.reassess_on = None
-        return
+        missing = "delivered_on" if delivered_on is None else "principal"
+        return (assessed_at, "", None, None, None, None, None, None, [], {"not_assessed": missing}, None)
     rate = exact_daily_rate(result)
-    item.regulation = result.regulation or ""
-    item.start_on = result.start_on
-    item.term_days = result.term_days
-    item.due_on = result.due_on
-    item.annual_rate_percent = result.annual_rate_percent
-    item.rate_num = rate.numerator if rate is not None else None
-    item.rate_den = rate.denominator if rate is not None else None
-    item.findings = [f.as_dict() for f in result.findings]
     # Acceptance still pending within its agreed period: the due date appears when the period ends.
-    pending = "acceptance_pending" in result.finding_codes and item.acceptance_period_days is not None
-    item.reassess_on = (
-        item.delivered_on + dt.timedelta(days=item.acceptance_period_days + 1)
-        if pending and item.delivered_on is not None and item.acceptance_period_days is not None
+    pending = "acceptance_pending" in result.finding_codes and acceptance_period_days is not None
+    reassess_on = (
+        delivered_on + dt.timedelta(days=acceptance_period_days + 1)
+        if pending and delivered_on is not None and acceptance_period_days is not None
         else None
     )
     explanation = assessment_to_json(result)
     # Amount-dependent figures are not stored: the aging computes them to date from the entries.
-    for key in ("outstanding", "interest", "segments", "overdue_days", "findings"):
+    for key in _NOT_STORED:
         explanation.pop(key, None)
     explanation["rate_reason"] = result.rate_reason.as_dict() if result.rate_reason is not None else None
     explanation["annual_rate_percent"] = (
@@ -188,7 +195,31 @@ def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: st
     explanation["rule_date"] = result.rule_date.isoformat()
     if reason:
         explanation["refreshed_because"] = reason
-    item.explanation = explanation
+    return (
+        assessed_at,
+        result.regulation or "",
+        result.start_on,
+        result.term_days,
+        result.due_on,
+        result.annual_rate_percent,
+        rate.numerator if rate is not None else None,
+        rate.denominator if rate is not None else None,
+        [f.as_dict() for f in result.findings],
+        explanation,
+        reassess_on,
+    )
+
+
+def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: str = "") -> None:
+    """Copy an assessment onto the item's stored fields (the caller saves)."""
+    values = stored_assessment(
+        result,
+        delivered_on=item.delivered_on,
+        acceptance_period_days=item.acceptance_period_days,
+        reason=reason,
+    )
+    for name, value in zip(ASSESSMENT_FIELDS, values, strict=True):
+        setattr(item, name, value)
 
 
 def reassess_due(*, today: dt.date | None = None) -> int:

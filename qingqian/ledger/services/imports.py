@@ -91,8 +91,11 @@ def _progress(job_id: int) -> Any:
     return report
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Run one queued import (the task body). Idempotent: only a pending job is claimed."""
+def import_job_run(*, job_id: int, timings: dict[str, float] | None = None) -> ImportJob:
+    """Run one queued import (the task body). Idempotent: only a pending job is claimed. `timings`, when
+    given, receives the seconds per phase (`Importer.timings`, plus ``open`` for loading the sheet)."""
+    import time
+
     from qingqian.core.io.xlsx import open_sheet
     from qingqian.ledger.io.importer import LedgerImporter
 
@@ -102,6 +105,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     if touched != 1:
         raise ConcurrentTransition(_("该导入任务已在处理或已完成。"))
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    started = time.perf_counter()
     try:
         height, rows = open_sheet(job.stored_path)
     except Exception as exc:  # a file calamine cannot read is the user's problem, said plainly
@@ -118,8 +122,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
             0,
         )
     ImportJob.objects.filter(pk=job_id).update(total_rows=max(0, height - 2))
+    opened = time.perf_counter() - started
     importer = LedgerImporter(actor=job.created_by, unit=job.unit, job=job, progress=_progress(job.pk))
     result = importer.run(rows, total_hint=height)
+    if timings is not None:
+        timings.update({"open": opened, **result.timings})
     if not result.ok:
         return _finish_failed(
             job, [e.as_dict() for e in result.errors], result.error_count, total=result.total_rows

@@ -75,7 +75,7 @@ TEXT_LIMITS = {"contract_number": 100, "contract_name": 200, "project_name": 200
 
 
 def validate_clauses(raw: Any) -> tuple[dict[str, Any], list[str]]:
-    if raw in (None, ""):
+    if raw is None or raw == "" or raw == {}:
         return {}, []
     if not isinstance(raw, dict):
         return {}, [_("合同条款格式无效。")]
