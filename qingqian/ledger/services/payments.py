@@ -28,7 +28,7 @@ from qingqian.ledger.choices import (
     WarningKind,
 )
 from qingqian.ledger.models import ArrearsItem, LedgerWarning, PaymentReport
-from qingqian.ledger.notify import debtor_users_for, enterprise_users_for, notify, office_users_for
+from qingqian.ledger.notify import debtor_users, enterprise_users, office_users, portal_link, tell
 from qingqian.ledger.scoping import is_creditor_user
 from qingqian.ledger.services._common import append_entry, fmt, invalid, money, not_future, open_item
 
@@ -97,12 +97,19 @@ def payment_report_create(
             },
         },
     )
-    notify(
-        recipients=enterprise_users_for(item),
+    tell(
+        enterprise_users(item),
+        item,
         topic="ledger.payment.reported",
-        subject=_("请确认收款：%(n)s") % {"n": item.contract_number},
-        body=_("欠款单位报告已付款 %(amount)s 元，请登录企业服务确认或驳回。") % {"amount": amount},
-        obj=item,
+        subject=_("请确认收款"),
+        body=_("%(debtor)s 报告已于 %(paid_on)s 付款 %(amount)s 元（%(method)s），请登录企业服务确认或驳回。")
+        % {
+            "debtor": item.debtor.name,
+            "paid_on": paid_on.isoformat(),
+            "amount": fmt(amount),
+            "method": PaymentMethod(method).label,
+        },
+        link=portal_link(),
         dedupe_key=f"ledger.payment.reported:{report.pk}",
     )
     return report
@@ -167,7 +174,21 @@ def payment_report_confirm(*, actor: Any, report: PaymentReport) -> PaymentRepor
             % {"amount": fmt(report.amount), "balance": fmt(item.balance)},
         },
     )
+    tell(
+        _debtor_side(report, item),
+        item,
+        topic="ledger.payment.confirmed",
+        subject=_("企业已确认收款"),
+        body=_("企业确认收到 %(paid_on)s 付款 %(amount)s 元，欠款余额 %(balance)s 元。")
+        % {"paid_on": report.paid_on.isoformat(), "amount": fmt(report.amount), "balance": fmt(item.balance)},
+        dedupe_key=f"ledger.payment.confirmed:{report.pk}",
+    )
     return report
+
+
+def _debtor_side(report: PaymentReport, item: ArrearsItem) -> list[Any]:
+    """Who hears the SME's answer: the debtor's clerks and whoever reported the payment."""
+    return [*debtor_users(item), report.reported_by]
 
 
 @transaction.atomic
@@ -187,12 +208,13 @@ def payment_report_reject(*, actor: Any, report: PaymentReport, reason: str) -> 
         obj=item,
         data={"report": report.pk, "amount": report.amount, "reason": reason[:500]},
     )
-    notify(
-        recipients=debtor_users_for(item),
+    tell(
+        _debtor_side(report, item),
+        item,
         topic="ledger.payment.rejected",
-        subject=_("企业驳回了付款报告：%(n)s") % {"n": item.contract_number},
-        body=reason[:500],
-        obj=item,
+        subject=_("企业驳回了付款报告"),
+        body=_("%(paid_on)s 付款 %(amount)s 元未获企业确认，理由：%(reason)s")
+        % {"paid_on": report.paid_on.isoformat(), "amount": fmt(report.amount), "reason": reason[:500]},
         dedupe_key=f"ledger.payment.rejected:{report.pk}",
     )
     return report
@@ -255,12 +277,12 @@ def payment_reports_escalate(*, now: dt.datetime | None = None) -> int:
                 obj=item,
                 data={"report": pk, "days": days, "explain": message},
             )
-            notify(
-                recipients=office_users_for(item),
+            tell(
+                office_users(item),
+                item,
                 topic="ledger.payment.escalated",
-                subject=_("付款超期未确认：%(n)s") % {"n": item.contract_number},
+                subject=_("付款报告超期未获企业确认"),
                 body=message,
-                obj=item,
                 dedupe_key=f"ledger.payment.escalated:{pk}",
             )
             escalated += 1
