@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
@@ -220,6 +221,83 @@ def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: st
     )
     for name, value in zip(ASSESSMENT_FIELDS, values, strict=True):
         setattr(item, name, value)
+
+
+#: the item's facts the rules read, in the order `BatchAssessor` takes them (besides the payer kind)
+ASSESSED_FACTS = (
+    "signed_on",
+    "delivered_on",
+    "acceptance_required",
+    "acceptance_period_days",
+    "accepted_on",
+    "settlement_confirmed_on",
+    "agreed_term_days",
+    "agreed_annual_rate",
+    "clauses",
+)
+#: stored assessments remembered at once (each holds its explanation: a few KB)
+BATCH_CACHE_LIMIT = 4096
+
+
+class BatchAssessor:
+    """Stored assessments for many items at once (an import, a re-assessment after calendar or LPR edits):
+    the same `assess` and `stored_assessment` as one item gets, with the reference data loaded once and one
+    `assess` per distinct set of facts.
+
+    What is stored does not depend on the amount or the payments (only whether something is owed), so
+    `stored()` takes the facts alone: for an item with confirmed principal and payments it equals what
+    `refresh_assessment` stores (tested)."""
+
+    def __init__(self, *, today: dt.date, reason: str) -> None:
+        from qingqian.registry.reference import lpr_series, working_calendar
+
+        self.today, self.reason = today, reason
+        self.calendar, self.lpr = working_calendar(), lpr_series()
+        self.cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.terms: dict[str, Clauses] = {}
+
+    def stored(
+        self, debtor_kind: str, facts: tuple[Any, ...], now: dt.datetime, *, owed: bool = True
+    ) -> tuple[Any, ...]:
+        """`ASSESSMENT_FIELDS` values for an item of a debtor of `debtor_kind` with `facts` (in
+        `ASSESSED_FACTS` order); `owed` is whether its confirmed principal is above zero."""
+        payer = payer_kind_of(debtor_kind)
+        (signed_on, delivered_on, acceptance, period, accepted_on, settled_on, term, rate, clauses) = facts
+        clauses_key = json.dumps(clauses, sort_keys=True) if clauses else ""
+        key = (payer, owed, *facts[:-1], clauses_key)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        result = None
+        if delivered_on is not None and owed:
+            terms = self.terms.get(clauses_key)
+            if terms is None:
+                terms = self.terms[clauses_key] = clauses_from_json(clauses)
+            result = assess(
+                ContractInput(
+                    payer_kind=payer,
+                    signed_on=signed_on,
+                    delivered_on=delivered_on,
+                    amount=Decimal(1),  # what is stored depends on whether something is owed, not how much
+                    as_of=self.today,
+                    acceptance_required=bool(acceptance),
+                    acceptance_period_days=period,
+                    accepted_on=accepted_on,
+                    settlement_confirmed_on=settled_on,
+                    agreed_term_days=term,
+                    agreed_annual_rate=rate,
+                    clauses=terms,
+                ),
+                calendar=self.calendar,
+                lpr=self.lpr,
+            )
+        stored = stored_assessment(
+            result, delivered_on=delivered_on, acceptance_period_days=period, reason=self.reason, now=now
+        )
+        if len(self.cache) >= BATCH_CACHE_LIMIT:  # all-different contracts: start afresh
+            self.cache.clear()
+        self.cache[key] = stored
+        return stored
 
 
 def reassess_due(*, today: dt.date | None = None) -> int:

@@ -4,7 +4,7 @@ idempotent by (debtor, creditor, contract number), all-or-nothing per file."""
 from __future__ import annotations
 
 import datetime as dt
-import json
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,16 +19,15 @@ from qingqian.core.io import cells
 from qingqian.core.io.bulk import fast_insert, reserve_ids
 from qingqian.core.io.importer import FormBinder, ImportColumn, Importer, Layout
 from qingqian.core.permissions import grants_of
-from qingqian.ledger.assessment import ASSESSMENT_FIELDS, clauses_from_json, stored_assessment
+from qingqian.ledger.assessment import ASSESSED_FACTS, ASSESSMENT_FIELDS, BatchAssessor
 from qingqian.ledger.choices import AmountUnit, EntryBucket, EntryKind, ItemSource, ItemStatus, SubjectKind
 from qingqian.ledger.forms import ContractForm
 from qingqian.ledger.io.template import COLUMNS, UNIT_NOTE_WAN
-from qingqian.ledger.models import ArrearsItem, LedgerEntry, payer_kind_of
+from qingqian.ledger.models import ArrearsItem, LedgerEntry
 from qingqian.ledger.scoping import DEBTOR_SIDE, org_q
 from qingqian.registry.choices import SizeClass
 from qingqian.registry.models import Enterprise, Organisation
 from qingqian.registry.uscc import UsccError, check_uscc
-from qingqian.rules import ContractInput, assess
 
 WAN = Decimal(10000)
 #: contract facts compared to decide "unchanged" vs "update" for an existing item
@@ -338,7 +337,7 @@ class LedgerImporter(Importer):
                 counts["updated"] += 1
         ids = reserve_ids(ArrearsItem, len(creates))
         self.add_time("write: enterprises, updates", clock() - t0)
-        assessor = ImportAssessor(today=self.today)
+        assessor = BatchAssessor(today=self.today, reason="imported")
         creator_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
         job_id = self.job.pk if self.job is not None else None
         now = timezone.now()
@@ -352,7 +351,7 @@ class LedgerImporter(Importer):
                 if n and n % every == 0:
                     self.progress("write", n, len(creates))
                 t = clock()
-                stored = assessor.stored(plan.debtor.kind, plan.facts, now)
+                stored = assessor.stored(plan.debtor.kind, assessed_facts(plan.facts), now)
                 assess_s += clock() - t
                 yield (
                     pk,
@@ -413,83 +412,9 @@ class LedgerImporter(Importer):
         return counts
 
 
-class ImportAssessor:
-    """The rules' assessment of new items as the columns an item stores (`assessment.stored_assessment`).
-    A new item has no payments yet, so what is stored depends on its facts alone (not on the amount):
-    one `assess` per distinct set of facts."""
-
-    def __init__(self, *, today: dt.date) -> None:
-        from qingqian.registry.reference import lpr_series, working_calendar
-
-        self.today = today
-        self.calendar, self.lpr = working_calendar(), lpr_series()
-        self.cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        self.terms: dict[str, Any] = {}
-
-    def stored(self, debtor_kind: str, facts: tuple[Any, ...], now: dt.datetime) -> tuple[Any, ...]:
-        payer = payer_kind_of(debtor_kind)
-        clauses = facts[_CLAUSES]
-        clauses_key = json.dumps(clauses, sort_keys=True) if clauses else ""
-        key = (payer, *(facts[i] for i in _ASSESSED), clauses_key)
-        found = self.cache.get(key)
-        if found is not None:
-            return found
-        delivered_on = facts[_DELIVERED]
-        result = None
-        if delivered_on is not None:
-            terms = self.terms.get(clauses_key)
-            if terms is None:
-                terms = self.terms[clauses_key] = clauses_from_json(clauses)
-            result = assess(
-                ContractInput(
-                    payer_kind=payer,
-                    signed_on=facts[_SIGNED],
-                    delivered_on=delivered_on,
-                    amount=Decimal(1),  # what is stored does not depend on the amount
-                    as_of=self.today,
-                    acceptance_required=bool(facts[_ACCEPTANCE]),
-                    acceptance_period_days=facts[_PERIOD],
-                    accepted_on=facts[_ACCEPTED],
-                    settlement_confirmed_on=facts[_SETTLED],
-                    agreed_term_days=facts[_TERM],
-                    agreed_annual_rate=facts[_RATE],
-                    clauses=terms,
-                ),
-                calendar=self.calendar,
-                lpr=self.lpr,
-            )
-        stored = stored_assessment(
-            result,
-            delivered_on=delivered_on,
-            acceptance_period_days=facts[_PERIOD],
-            reason="imported",
-            now=now,
-        )
-        if len(self.cache) >= ASSESS_CACHE_LIMIT:  # a file of all-different contracts: start afresh
-            self.cache.clear()
-        self.cache[key] = stored
-        return stored
-
-
 ZERO = Decimal("0.00")
-#: assessments remembered at once (each holds its explanation: a few KB)
-ASSESS_CACHE_LIMIT = 4096
-_SIGNED, _DELIVERED, _ACCEPTANCE, _PERIOD, _ACCEPTED, _SETTLED, _TERM, _RATE, _CLAUSES = (
-    FACTS.index(name)
-    for name in (
-        "signed_on",
-        "delivered_on",
-        "acceptance_required",
-        "acceptance_period_days",
-        "accepted_on",
-        "settlement_confirmed_on",
-        "agreed_term_days",
-        "agreed_annual_rate",
-        "clauses",
-    )
-)
-#: the facts the rules read (besides the payer kind and the clauses)
-_ASSESSED = (_SIGNED, _DELIVERED, _ACCEPTANCE, _PERIOD, _ACCEPTED, _SETTLED, _TERM, _RATE)
+#: the rules' inputs out of a plan's `facts` (a tuple in `ASSESSED_FACTS` order)
+assessed_facts = operator.itemgetter(*(FACTS.index(name) for name in ASSESSED_FACTS))
 ITEM_COLUMNS = [
     "id",
     "debtor",
