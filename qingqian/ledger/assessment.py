@@ -15,6 +15,7 @@ set-based aging (`aging.py`) can compute interest to any date from them and the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -102,21 +103,38 @@ def contract_input(
     principal = principal_of(rows)
     if item.delivered_on is None or principal <= 0:
         return None
-    return ContractInput(
-        payer_kind=payer_kind or payer_kind_of(item.debtor.kind),  # type: ignore[arg-type]
-        signed_on=item.signed_on,
-        delivered_on=item.delivered_on,
+    return contract_of(
+        payer_kind or payer_kind_of(item.debtor.kind),
+        tuple(getattr(item, name) for name in ASSESSED_FACTS),
+        clauses_from_json(item.clauses),
         amount=principal,
         as_of=as_of,
-        acceptance_required=item.acceptance_required,
-        acceptance_period_days=item.acceptance_period_days,
-        accepted_on=item.accepted_on,
-        settlement_confirmed_on=item.settlement_confirmed_on,
-        agreed_term_days=item.agreed_term_days,
-        agreed_annual_rate=item.agreed_annual_rate,
         payments=tuple(p for p in reductions_by_day(rows) if p.paid_on <= as_of),
-        clauses=clauses_from_json(item.clauses),
     )
+
+
+#: the item's facts the rules read: `ContractInput`'s fields but those the ledger supplies itself
+ASSESSED_FACTS = tuple(
+    f.name
+    for f in dataclasses.fields(ContractInput)
+    if f.name not in ("payer_kind", "amount", "as_of", "payments")
+)
+
+
+def contract_of(
+    payer_kind: str,
+    facts: tuple[Any, ...],
+    terms: Clauses,
+    *,
+    amount: Decimal,
+    as_of: dt.date,
+    payments: tuple[Payment, ...] = (),
+) -> ContractInput:
+    """The rules' input from an item's facts (in `ASSESSED_FACTS` order; its clauses already read)."""
+    values = dict(zip(ASSESSED_FACTS, facts, strict=True))
+    values["acceptance_required"] = bool(values["acceptance_required"])
+    values["clauses"] = terms
+    return ContractInput(payer_kind=payer_kind, amount=amount, as_of=as_of, payments=payments, **values)  # type: ignore[arg-type]
 
 
 def assess_item(
@@ -223,20 +241,11 @@ def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: st
         setattr(item, name, value)
 
 
-#: the item's facts the rules read, in the order `BatchAssessor` takes them (besides the payer kind)
-ASSESSED_FACTS = (
-    "signed_on",
-    "delivered_on",
-    "acceptance_required",
-    "acceptance_period_days",
-    "accepted_on",
-    "settlement_confirmed_on",
-    "agreed_term_days",
-    "agreed_annual_rate",
-    "clauses",
-)
 #: stored assessments remembered at once (each holds its explanation: a few KB)
 BATCH_CACHE_LIMIT = 4096
+_CLAUSES, _DELIVERED, _PERIOD = (
+    ASSESSED_FACTS.index(name) for name in ("clauses", "delivered_on", "acceptance_period_days")
+)
 
 
 class BatchAssessor:
@@ -262,37 +271,27 @@ class BatchAssessor:
         """`ASSESSMENT_FIELDS` values for an item of a debtor of `debtor_kind` with `facts` (in
         `ASSESSED_FACTS` order); `owed` is whether its confirmed principal is above zero."""
         payer = payer_kind_of(debtor_kind)
-        (signed_on, delivered_on, acceptance, period, accepted_on, settled_on, term, rate, clauses) = facts
+        clauses = facts[_CLAUSES]
         clauses_key = json.dumps(clauses, sort_keys=True) if clauses else ""
-        key = (payer, owed, *facts[:-1], clauses_key)
+        key = (payer, owed, *facts[:_CLAUSES], *facts[_CLAUSES + 1 :], clauses_key)
         found = self.cache.get(key)
         if found is not None:
             return found
+        delivered_on = facts[_DELIVERED]
         result = None
         if delivered_on is not None and owed:
             terms = self.terms.get(clauses_key)
             if terms is None:
                 terms = self.terms[clauses_key] = clauses_from_json(clauses)
-            result = assess(
-                ContractInput(
-                    payer_kind=payer,
-                    signed_on=signed_on,
-                    delivered_on=delivered_on,
-                    amount=Decimal(1),  # what is stored depends on whether something is owed, not how much
-                    as_of=self.today,
-                    acceptance_required=bool(acceptance),
-                    acceptance_period_days=period,
-                    accepted_on=accepted_on,
-                    settlement_confirmed_on=settled_on,
-                    agreed_term_days=term,
-                    agreed_annual_rate=rate,
-                    clauses=terms,
-                ),
-                calendar=self.calendar,
-                lpr=self.lpr,
-            )
+            # what is stored depends on whether something is owed, not how much
+            contract = contract_of(payer, facts, terms, amount=Decimal(1), as_of=self.today)
+            result = assess(contract, calendar=self.calendar, lpr=self.lpr)
         stored = stored_assessment(
-            result, delivered_on=delivered_on, acceptance_period_days=period, reason=self.reason, now=now
+            result,
+            delivered_on=delivered_on,
+            acceptance_period_days=facts[_PERIOD],
+            reason=self.reason,
+            now=now,
         )
         if len(self.cache) >= BATCH_CACHE_LIMIT:  # all-different contracts: start afresh
             self.cache.clear()

@@ -154,6 +154,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("事由"), max_length=500)
 
 
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("事由"), max_length=500, required=False)
+
+
 class AdjustForm(forms.Form):
     amount = forms.DecimalField(label=_("调整金额（元，调减填负数）"), max_digits=18, decimal_places=2)
     effective_on = forms.DateField(label=_("业务日期"), **DATE)

@@ -25,6 +25,7 @@ from qingqian.ledger.forms import ContractForm
 from qingqian.ledger.io.template import COLUMNS, UNIT_NOTE_WAN
 from qingqian.ledger.models import ArrearsItem, LedgerEntry
 from qingqian.ledger.scoping import DEBTOR_SIDE, org_q
+from qingqian.ledger.services.items import ITEM_FIELDS
 from qingqian.registry.choices import SizeClass
 from qingqian.registry.models import Enterprise, Organisation
 from qingqian.registry.uscc import UsccError, check_uscc
@@ -48,26 +49,8 @@ COMPARED = [
     "note",
 ]
 
-#: an item's contract facts in the order of its columns (`ITEM_COLUMNS`)
-FACTS = [
-    "contract_number",
-    "contract_name",
-    "subject_kind",
-    "signed_on",
-    "contract_amount",
-    "delivered_on",
-    "acceptance_required",
-    "acceptance_period_days",
-    "accepted_on",
-    "settlement_confirmed_on",
-    "agreed_term_days",
-    "agreed_annual_rate",
-    "clauses",
-    "project_name",
-    "source",
-    "source_ref",
-    "note",
-]
+#: an item's contract facts (what it is registered with, but the size class), in `ITEM_COLUMNS` order
+FACTS = [name for name in ITEM_FIELDS if name != "creditor_size_class"]
 #: facts stored as an empty text or object rather than NULL
 _EMPTY: dict[str, Any] = {
     "contract_name": "",

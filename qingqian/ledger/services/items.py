@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from qingqian.core.errors import ConcurrentTransition, Conflict, InvalidInput, NotPermitted
 from qingqian.core.events import changed, record_event, snapshot
 from qingqian.core.permissions import Action, require
-from qingqian.ledger.assessment import ASSESSMENT_FIELDS, CLAUSE_BOOLS, CLAUSE_PERCENTS, refresh_assessment
+from qingqian.ledger.assessment import (
+    ASSESSED_FACTS,
+    ASSESSMENT_FIELDS,
+    CLAUSE_BOOLS,
+    CLAUSE_PERCENTS,
+    refresh_assessment,
+)
 from qingqian.ledger.choices import (
     CloseBasis,
     DisputeStatus,
@@ -52,17 +58,7 @@ ITEM_FIELDS = [
     "note",
 ]
 #: Changing one of these re-runs the rules.
-ASSESSMENT_INPUTS = {
-    "signed_on",
-    "delivered_on",
-    "acceptance_required",
-    "acceptance_period_days",
-    "accepted_on",
-    "settlement_confirmed_on",
-    "agreed_term_days",
-    "agreed_annual_rate",
-    "clauses",
-}
+ASSESSMENT_INPUTS = frozenset(ASSESSED_FACTS)
 EVENT_FIELDS = ["debtor", "creditor", *ITEM_FIELDS, "status"]
 PAYER_ORG_KINDS = {
     OrganisationKind.ORGAN,

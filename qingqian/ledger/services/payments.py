@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qingqian.core.errors import ConcurrentTransition, InvalidTransition, NotPermitted
 from qingqian.core.events import record_event
@@ -174,21 +175,31 @@ def payment_report_confirm(*, actor: Any, report: PaymentReport) -> PaymentRepor
             % {"amount": fmt(report.amount), "balance": fmt(item.balance)},
         },
     )
-    tell(
-        _debtor_side(report, item),
+    _tell_answer(
+        report,
         item,
-        topic="ledger.payment.confirmed",
-        subject=_("企业已确认收款"),
-        body=_("企业确认收到 %(paid_on)s 付款 %(amount)s 元，欠款余额 %(balance)s 元。")
+        _("企业确认收到 %(paid_on)s 付款 %(amount)s 元，欠款余额 %(balance)s 元。")
         % {"paid_on": report.paid_on.isoformat(), "amount": fmt(report.amount), "balance": fmt(item.balance)},
-        dedupe_key=f"ledger.payment.confirmed:{report.pk}",
     )
     return report
 
 
-def _debtor_side(report: PaymentReport, item: ArrearsItem) -> list[Any]:
-    """Who hears the SME's answer: the debtor's clerks and whoever reported the payment."""
-    return [*debtor_users(item), report.reported_by]
+ANSWER_SUBJECTS = {
+    ReportStatus.CONFIRMED: gettext_lazy("企业已确认收款"),
+    ReportStatus.REJECTED: gettext_lazy("企业驳回了付款报告"),
+}
+
+
+def _tell_answer(report: PaymentReport, item: ArrearsItem, body: str) -> None:
+    """The SME's answer goes to the debtor's clerks and to whoever reported the payment."""
+    tell(
+        [*debtor_users(item), report.reported_by],
+        item,
+        topic=f"ledger.payment.{report.status}",
+        subject=str(ANSWER_SUBJECTS[ReportStatus(report.status)]),
+        body=body,
+        dedupe_key=f"ledger.payment.{report.status}:{report.pk}",
+    )
 
 
 @transaction.atomic
@@ -208,14 +219,11 @@ def payment_report_reject(*, actor: Any, report: PaymentReport, reason: str) -> 
         obj=item,
         data={"report": report.pk, "amount": report.amount, "reason": reason[:500]},
     )
-    tell(
-        _debtor_side(report, item),
+    _tell_answer(
+        report,
         item,
-        topic="ledger.payment.rejected",
-        subject=_("企业驳回了付款报告"),
-        body=_("%(paid_on)s 付款 %(amount)s 元未获企业确认，理由：%(reason)s")
+        _("%(paid_on)s 付款 %(amount)s 元未获企业确认，理由：%(reason)s")
         % {"paid_on": report.paid_on.isoformat(), "amount": fmt(report.amount), "reason": reason[:500]},
-        dedupe_key=f"ledger.payment.rejected:{report.pk}",
     )
     return report
 

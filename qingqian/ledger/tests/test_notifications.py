@@ -1,4 +1,5 @@
-"""Who the ledger notifies, through the notifications outbox, in the same transaction as the change."""
+"""Who the ledger notifies, through the notifications outbox, in the same transaction as the change.
+(A breached instalment's notifications are checked with the breach, in test_disputes_plans_campaigns.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time_machine
 from django.db import transaction
 
 from qingqian.ledger import services
-from qingqian.ledger.tests.factories import confirmed_payment, make_item
+from qingqian.ledger.tests.factories import make_item
 from qingqian.notifications.models import Channel, Notification
 
 pytestmark = pytest.mark.django_db
@@ -69,26 +70,6 @@ def test_an_escalated_report_tells_the_office_once(world, settings):
         assert services.payment_reports_escalate() == 0
     assert told("ledger.payment.escalated", item) == {"office"}
     assert notes("ledger.payment.escalated", item).count() == 1
-
-
-def test_a_breached_instalment_tells_the_debtor_its_responsible_department_and_the_office(world, settings):
-    settings.LEDGER_PLAN_GRACE_DAYS = 5
-    with time_machine.travel(dt.datetime(2025, 1, 2, 2, 0, tzinfo=dt.UTC), tick=False):
-        item = make_item(actor=world.clerk, arrears="600.00")
-        plan = services.plan_propose(
-            actor=world.clerk,
-            item=item,
-            instalments=[(dt.date(2025, 2, 1), Decimal("200.00")), (dt.date(2025, 3, 1), Decimal("400.00"))],
-        )
-        services.plan_approve(actor=world.finance, plan=plan)
-    with time_machine.travel(dt.datetime(2025, 2, 3, 2, 0, tzinfo=dt.UTC), tick=False):
-        confirmed_payment(item, "200.00", dt.date(2025, 2, 3), world)
-    with time_machine.travel(dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC), tick=False):
-        assert services.plans_check_breaches() == {"met": 1, "breached": 1}
-        services.plans_check_breaches()
-    assert told("ledger.plan.breached", item) == {"clerk", "finance", "office"}
-    assert notes("ledger.plan.breached", item).filter(recipient=world.clerk).count() == 1
-    assert "差额 400.00 元" in notes("ledger.plan.breached", item).get(recipient=world.clerk).body
 
 
 def test_a_notification_exists_only_if_its_change_committed(world):
