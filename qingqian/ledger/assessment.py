@@ -134,6 +134,9 @@ def contract_of(
     values = dict(zip(ASSESSED_FACTS, facts, strict=True))
     values["acceptance_required"] = bool(values["acceptance_required"])
     values["clauses"] = terms
+    rate = values["agreed_annual_rate"]
+    if rate is not None:  # as the rules explain it: 3.45, whether typed so or read back as 3.4500
+        values["agreed_annual_rate"] = Decimal(format(rate.normalize(), "f"))
     return ContractInput(payer_kind=payer_kind, amount=amount, as_of=as_of, payments=payments, **values)  # type: ignore[arg-type]
 
 
