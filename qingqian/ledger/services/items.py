@@ -98,6 +98,7 @@ def validate_clauses(raw: Any) -> tuple[dict[str, Any], list[str]]:
     return clean, errors
 
 
+CENT = Decimal("0.01")
 SUBJECTS = frozenset(SubjectKind.values)
 SOURCES = frozenset(ItemSource.values)
 SIZES = frozenset(SizeClass.values)
@@ -131,7 +132,7 @@ def validate_item_fields(data: dict[str, Any], *, today: dt.date | None = None) 
     amount = data.get("contract_amount")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         add("contract_amount", _("合同金额须大于零。"))
-    elif amount != amount.quantize(Decimal("0.01")):
+    elif amount != amount.quantize(CENT):
         add("contract_amount", _("金额最多保留两位小数。"))
     delivered, accepted = data.get("delivered_on"), data.get("accepted_on")
     if isinstance(delivered, dt.date) and delivered > today:
