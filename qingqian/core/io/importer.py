@@ -160,8 +160,8 @@ PURE_FIELDS = (
 )
 
 
-def _messages(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+def _messages(exc: ValidationError) -> tuple[str, ...]:
+    return tuple(exc.messages)
 
 
 class FormBinder:
@@ -203,7 +203,7 @@ class FormBinder:
                 continue
             ok, out = clean(value)
             if not ok:
-                errors[name] = out
+                errors[name] = list(out)  # a copy: the remembered outcome is shared
                 continue
             cleaned[name] = out
             if hook is not None:
