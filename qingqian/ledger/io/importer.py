@@ -51,14 +51,8 @@ COMPARED = [
 
 #: an item's contract facts (what it is registered with, but the size class), in `ITEM_COLUMNS` order
 FACTS = [name for name in ITEM_FIELDS if name != "creditor_size_class"]
-#: facts stored as an empty text or object rather than NULL
-_EMPTY: dict[str, Any] = {
-    "contract_name": "",
-    "project_name": "",
-    "source_ref": "",
-    "note": "",
-    "clauses": {},
-}
+#: a row's facts out of `ContractForm`'s cleaned data
+facts_of = operator.itemgetter(*FACTS)
 #: where each compared fact sits in a plan's `facts`
 _COMPARED_AT = [(name, FACTS.index(name)) for name in COMPARED]
 
@@ -205,7 +199,7 @@ class LedgerImporter(Importer):
             return None
         self.seen[row_key] = row_number
         size = cleaned.get("creditor_size_class") or (creditor.size_class if creditor else SizeClass.UNKNOWN)
-        facts = tuple(cleaned.get(k) if k not in _EMPTY else (cleaned.get(k) or _EMPTY[k]) for k in FACTS)
+        facts = facts_of(cleaned)  # every fact is a field of the form (texts clean to "", clauses to {})
         plan = RowPlan(
             row=row_number,
             action="create",
