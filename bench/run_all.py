@@ -26,7 +26,11 @@ RESULTS = ROOT / "docs" / "bench-results"
 BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("rules", "bench/bench_rules.py", {"city": ["--n", "100000"], "province": ["--n", "100000"]}),
     ("complaints", "bench/bench_complaints.py", {"city": [], "province": []}),
-    ("ledger-import", "bench/bench_ledger_import.py", {"city": [], "province": []}),
+    (
+        "ledger-import",
+        "bench/bench_ledger_import.py",
+        {"city": ["--backend", "both"], "province": ["--backend", "both"]},
+    ),
     ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
     ("public", "bench/bench_public.py", {"city": [], "province": []}),
     # `make drills`: full-size reliability drills
