@@ -28,7 +28,11 @@ PG_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgres://postgres@127.0.0
 BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("rules", "bench/bench_rules.py", {"city": ["--n", "100000"], "province": ["--n", "100000"]}),
     ("complaints", "bench/bench_complaints.py", {"city": [], "province": []}),
-    ("ledger-import", "bench/bench_ledger_import.py", {"city": [], "province": []}),
+    (
+        "ledger-import",
+        "bench/bench_ledger_import.py",
+        {"city": ["--backend", "both"], "province": ["--backend", "both"]},
+    ),
     ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
     ("public", "bench/bench_public.py", {"city": [], "province": []}),
     # the load test (loadtest/run.py): gunicorn + locust on a temporary PostgreSQL database

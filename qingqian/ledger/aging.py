@@ -102,11 +102,8 @@ def figures_parts(d: Dialect, *, edges: tuple[int, ...], ids: list[int] | None =
         + " END"
     )
     days_after = d.days.format(a=A, b=f"{g}(i.due_on, e.effective_on)")
-    id_list = ",".join(str(int(i)) for i in ids) if ids is not None else ""
-    if ids is not None and not id_list:
-        id_list = "NULL"
-    where = f"WHERE i.id IN ({id_list})" if ids is not None else ""
-    entry_where = f"WHERE e.item_id IN ({id_list})" if ids is not None else ""
+    where = f"WHERE {_id_filter('i.id', ids)}" if ids is not None else ""
+    entry_where = f"WHERE {_id_filter('e.item_id', ids)}" if ids is not None else ""
     fen = d.fen.format(x="e.amount")
     reduction = f"e.bucket <> 'principal' AND e.effective_on <= {A}"
     # One pass over the entries. Amounts are linear, so reversals (same day, opposite sign) cancel in
@@ -161,6 +158,26 @@ SELECT item_id,
        CASE WHEN paid_off THEN last_day END AS settled_on
 FROM fig"""  # noqa: S608
     return ctes, select
+
+
+def _id_filter(column: str, ids: list[int]) -> str:
+    """`column` among `ids` (integers, formatted in): runs of consecutive ids — an import's new items —
+    as ranges the planner scans as such, the rest as a list."""
+    ordered = sorted({int(i) for i in ids})
+    ranges: list[str] = []
+    singles: list[str] = []
+    start = 0
+    for n in range(1, len(ordered) + 1):
+        if n < len(ordered) and ordered[n] == ordered[n - 1] + 1:
+            continue
+        if n - start >= 3:
+            ranges.append(f"{column} BETWEEN {ordered[start]} AND {ordered[n - 1]}")
+        else:
+            singles.extend(str(i) for i in ordered[start:n])
+        start = n
+    if singles or not ranges:
+        ranges.append(f"{column} IN ({','.join(singles) or 'NULL'})")
+    return "(" + " OR ".join(ranges) + ")"
 
 
 def figures_sql(d: Dialect, *, edges: tuple[int, ...], ids: list[int] | None = None) -> str:

@@ -9,6 +9,11 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from qingqian.core.timeline import register_action_labels
+        from qingqian.ledger.tasks import reassess_on_commit
+        from qingqian.registry.reference import reference_changed
+
+        # calendar or LPR edits move due dates and rates: re-assess the open ledger once they commit
+        reference_changed.connect(reassess_on_commit, dispatch_uid="ledger.reassess_on_commit")
 
         register_action_labels(
             {

@@ -15,7 +15,10 @@ set-based aging (`aging.py`) can compute interest to any date from them and the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import json
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
@@ -100,21 +103,41 @@ def contract_input(
     principal = principal_of(rows)
     if item.delivered_on is None or principal <= 0:
         return None
-    return ContractInput(
-        payer_kind=payer_kind or payer_kind_of(item.debtor.kind),  # type: ignore[arg-type]
-        signed_on=item.signed_on,
-        delivered_on=item.delivered_on,
+    return contract_of(
+        payer_kind or payer_kind_of(item.debtor.kind),
+        tuple(getattr(item, name) for name in ASSESSED_FACTS),
+        clauses_from_json(item.clauses),
         amount=principal,
         as_of=as_of,
-        acceptance_required=item.acceptance_required,
-        acceptance_period_days=item.acceptance_period_days,
-        accepted_on=item.accepted_on,
-        settlement_confirmed_on=item.settlement_confirmed_on,
-        agreed_term_days=item.agreed_term_days,
-        agreed_annual_rate=item.agreed_annual_rate,
         payments=tuple(p for p in reductions_by_day(rows) if p.paid_on <= as_of),
-        clauses=clauses_from_json(item.clauses),
     )
+
+
+#: the item's facts the rules read: `ContractInput`'s fields but those the ledger supplies itself
+ASSESSED_FACTS = tuple(
+    f.name
+    for f in dataclasses.fields(ContractInput)
+    if f.name not in ("payer_kind", "amount", "as_of", "payments")
+)
+
+
+def contract_of(
+    payer_kind: str,
+    facts: tuple[Any, ...],
+    terms: Clauses,
+    *,
+    amount: Decimal,
+    as_of: dt.date,
+    payments: tuple[Payment, ...] = (),
+) -> ContractInput:
+    """The rules' input from an item's facts (in `ASSESSED_FACTS` order; its clauses already read)."""
+    values = dict(zip(ASSESSED_FACTS, facts, strict=True))
+    values["acceptance_required"] = bool(values["acceptance_required"])
+    values["clauses"] = terms
+    rate = values["agreed_annual_rate"]
+    if rate is not None:  # as the rules explain it: 3.45, whether typed so or read back as 3.4500
+        values["agreed_annual_rate"] = Decimal(format(rate.normalize(), "f"))
+    return ContractInput(payer_kind=payer_kind, amount=amount, as_of=as_of, payments=payments, **values)  # type: ignore[arg-type]
 
 
 def assess_item(
@@ -141,44 +164,50 @@ def exact_daily_rate(result: Assessment) -> Fraction | None:
     if result.due_on is None:
         return None
     if result.annual_rate_percent is not None:
-        return Fraction(result.annual_rate_percent) / 36500
-    default = get_parameters().rules_at(result.rule_date).default_daily_rate
+        return _rate_of_annual(result.annual_rate_percent)
+    return _default_rate_on(result.rule_date)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rate_of_annual(annual_percent: Decimal) -> Fraction:
+    return Fraction(annual_percent) / 36500
+
+
+@functools.lru_cache(maxsize=1024)
+def _default_rate_on(rule_date: dt.date) -> Fraction | None:
+    default = get_parameters().rules_at(rule_date).default_daily_rate
     return Fraction(default) if default is not None else None
 
 
-def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: str = "") -> None:
-    """Copy an assessment onto the item's stored fields (the caller saves)."""
-    item.assessed_at = timezone.now()
+#: explanation keys that depend on the amount, payments or date of the run: the aging computes them
+_NOT_STORED = ("outstanding", "interest", "segments", "overdue_days", "findings")
+
+
+def stored_assessment(
+    result: Assessment | None,
+    *,
+    delivered_on: dt.date | None,
+    acceptance_period_days: int | None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Any, ...]:
+    """What an item stores of an assessment, in `ASSESSMENT_FIELDS` order — the one definition, used by
+    `apply_assessment` (one item) and by the bulk paths (import, re-assessment) that write rows directly."""
+    assessed_at = now or timezone.now()
     if result is None:
-        missing = "delivered_on" if item.delivered_on is None else "principal"
-        item.regulation = ""
-        item.start_on = item.due_on = None
-        item.term_days = None
-        item.annual_rate_percent = None
-        item.rate_num = item.rate_den = None
-        item.findings = []
-        item.explanation = {"not_assessed": missing}
-        item.reassess_on = None
-        return
+        missing = "delivered_on" if delivered_on is None else "principal"
+        return (assessed_at, "", None, None, None, None, None, None, [], {"not_assessed": missing}, None)
     rate = exact_daily_rate(result)
-    item.regulation = result.regulation or ""
-    item.start_on = result.start_on
-    item.term_days = result.term_days
-    item.due_on = result.due_on
-    item.annual_rate_percent = result.annual_rate_percent
-    item.rate_num = rate.numerator if rate is not None else None
-    item.rate_den = rate.denominator if rate is not None else None
-    item.findings = [f.as_dict() for f in result.findings]
     # Acceptance still pending within its agreed period: the due date appears when the period ends.
-    pending = "acceptance_pending" in result.finding_codes and item.acceptance_period_days is not None
-    item.reassess_on = (
-        item.delivered_on + dt.timedelta(days=item.acceptance_period_days + 1)
-        if pending and item.delivered_on is not None and item.acceptance_period_days is not None
+    pending = "acceptance_pending" in result.finding_codes and acceptance_period_days is not None
+    reassess_on = (
+        delivered_on + dt.timedelta(days=acceptance_period_days + 1)
+        if pending and delivered_on is not None and acceptance_period_days is not None
         else None
     )
     explanation = assessment_to_json(result)
     # Amount-dependent figures are not stored: the aging computes them to date from the entries.
-    for key in ("outstanding", "interest", "segments", "overdue_days", "findings"):
+    for key in _NOT_STORED:
         explanation.pop(key, None)
     explanation["rate_reason"] = result.rate_reason.as_dict() if result.rate_reason is not None else None
     explanation["annual_rate_percent"] = (
@@ -188,7 +217,89 @@ def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: st
     explanation["rule_date"] = result.rule_date.isoformat()
     if reason:
         explanation["refreshed_because"] = reason
-    item.explanation = explanation
+    return (
+        assessed_at,
+        result.regulation or "",
+        result.start_on,
+        result.term_days,
+        result.due_on,
+        result.annual_rate_percent,
+        rate.numerator if rate is not None else None,
+        rate.denominator if rate is not None else None,
+        [f.as_dict() for f in result.findings],
+        explanation,
+        reassess_on,
+    )
+
+
+def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: str = "") -> None:
+    """Copy an assessment onto the item's stored fields (the caller saves)."""
+    values = stored_assessment(
+        result,
+        delivered_on=item.delivered_on,
+        acceptance_period_days=item.acceptance_period_days,
+        reason=reason,
+    )
+    for name, value in zip(ASSESSMENT_FIELDS, values, strict=True):
+        setattr(item, name, value)
+
+
+#: stored assessments remembered at once (each holds its explanation: a few KB)
+BATCH_CACHE_LIMIT = 4096
+_CLAUSES, _DELIVERED, _PERIOD = (
+    ASSESSED_FACTS.index(name) for name in ("clauses", "delivered_on", "acceptance_period_days")
+)
+
+
+class BatchAssessor:
+    """Stored assessments for many items at once (an import, a re-assessment after calendar or LPR edits):
+    the same `assess` and `stored_assessment` as one item gets, with the reference data loaded once and one
+    `assess` per distinct set of facts.
+
+    What is stored does not depend on the amount or the payments (only whether something is owed), so
+    `stored()` takes the facts alone: for an item with confirmed principal and payments it equals what
+    `refresh_assessment` stores (tested)."""
+
+    def __init__(self, *, today: dt.date, reason: str) -> None:
+        from qingqian.registry.reference import lpr_series, working_calendar
+
+        self.today, self.reason = today, reason
+        self.calendar, self.lpr = working_calendar(), lpr_series()
+        self.cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.terms: dict[str, Clauses] = {}
+
+    def stored(
+        self, debtor_kind: str, facts: tuple[Any, ...], now: dt.datetime, *, owed: bool = True
+    ) -> tuple[Any, ...]:
+        """`ASSESSMENT_FIELDS` values for an item of a debtor of `debtor_kind` with `facts` (in
+        `ASSESSED_FACTS` order); `owed` is whether its confirmed principal is above zero."""
+        payer = payer_kind_of(debtor_kind)
+        clauses = facts[_CLAUSES]
+        clauses_key = json.dumps(clauses, sort_keys=True) if clauses else ""
+        key = (payer, owed, *facts[:_CLAUSES], *facts[_CLAUSES + 1 :], clauses_key)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        delivered_on = facts[_DELIVERED]
+        result = None
+        if delivered_on is not None and owed:
+            terms = self.terms.get(clauses_key)
+            if terms is None:
+                terms = self.terms[clauses_key] = clauses_from_json(clauses)
+            # what is stored depends on whether something is owed, not how much
+            contract = contract_of(payer, facts, terms, amount=Decimal(1), as_of=self.today)
+            result = assess(contract, calendar=self.calendar, lpr=self.lpr)
+        stored = stored_assessment(
+            result,
+            delivered_on=delivered_on,
+            acceptance_period_days=facts[_PERIOD],
+            reason=self.reason,
+            now=now,
+        )
+        if len(self.cache) >= BATCH_CACHE_LIMIT:  # all-different contracts: start afresh
+            self.cache.clear()
+        self.cache[key] = stored
+        return stored
 
 
 def reassess_due(*, today: dt.date | None = None) -> int:

@@ -91,8 +91,8 @@ class ContractForm(forms.Form):
         data["clauses"] = clauses
         if not data.get("creditor_size_class"):
             data.pop("creditor_size_class", None)
-        facts = {k: v for k, v in data.items() if k not in self.CLAUSE_FIELDS}
-        for fld, messages in validate_item_fields(facts, today=self.today).items():
+        # The shared business checks read the contract facts by name (the clause fields are left alone).
+        for fld, messages in validate_item_fields(data, today=self.today).items():
             if fld in (self._errors or {}):  # type: ignore[attr-defined]  # the field already said so
                 continue
             for message in messages:
@@ -152,6 +152,10 @@ class RejectForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("事由"), max_length=500)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("事由"), max_length=500, required=False)
 
 
 class AdjustForm(forms.Form):

@@ -1,7 +1,13 @@
-"""Notifications for ledger events, through `qingqian.notifications` when that app is installed.
+"""Who hears about what in the ledger, through `qingqian.notifications.notify` — the outbox row is written
+in the service's own transaction, so a notification exists exactly when the change that caused it
+committed; delivery (in-app at once, e-mail by the worker) happens after.
 
-The call happens inside the service's transaction (outbox semantics). Without the app, nothing is
-sent; the warning row and the event remain the record (see docs/ledger.md).
+| event | topic | to |
+|---|---|---|
+| a payment is reported | ``ledger.payment.reported`` | the creditor SME's users (link: their portal) |
+| the SME confirms or rejects it | ``ledger.payment.confirmed`` / ``.rejected`` | the debtor's clerks and whoever reported it |
+| a report stays unanswered past its deadline | ``ledger.payment.escalated`` | the task-force office over the debtor's region |
+| an instalment is breached | ``ledger.plan.breached`` | the debtor's clerks, its responsible department, the office |
 """
 
 from __future__ import annotations
@@ -9,65 +15,78 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
-from django.db import models
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from qingqian.accounts.models import User
+from qingqian.ledger.models import ArrearsItem
+from qingqian.ledger.scoping import CLERK, DEPARTMENT, ENTERPRISE, OFFICE
+from qingqian.notifications.services import notify
 
 
-def notify(
-    *,
+def tell(
     recipients: Iterable[Any],
+    item: ArrearsItem,
+    *,
     topic: str,
     subject: str,
     body: str = "",
-    link: str = "",
-    obj: models.Model | None = None,
     dedupe_key: str = "",
+    link: str = "",
 ) -> int:
-    if not apps.is_installed("qingqian.notifications"):
-        return 0
-    from qingqian.notifications.services import notify as send
-
-    rows = send(
+    """Queue one notification per recipient about `item` (subject prefixed with its contract number)."""
+    rows = notify(
         recipients=list(recipients),
         topic=topic,
-        subject=subject,
+        subject=f"[{item.contract_number}] {subject}",
         body=body,
-        link=link,
-        obj=obj,
+        link=link or reverse("ledger:item_detail", args=[item.pk]),
+        obj=item,
         dedupe_key=dedupe_key,
     )
     return len(rows)
 
 
-def office_users_for(item: Any) -> list[Any]:
-    """Active task-force office users whose region covers the item's debtor."""
-    from qingqian.accounts.models import RoleGrant
-
-    path = item.debtor.region.path
-    users = []
-    for g in RoleGrant.objects.filter(role="taskforce_office", active=True).select_related("region", "user"):
-        if g.region is None or path.startswith(g.region.path):
-            users.append(g.user)
-    return users
+def portal_link() -> str:
+    return reverse("ledger:portal")
 
 
-def enterprise_users_for(item: Any) -> list[Any]:
-    from qingqian.accounts.models import RoleGrant
-
-    return [
-        g.user
-        for g in RoleGrant.objects.filter(
-            role="enterprise_user", active=True, enterprise_id=item.creditor_id
-        ).select_related("user")
-    ]
+# --- recipients ---------------------------------------------------------------------------------------
 
 
-def debtor_users_for(item: Any) -> list[Any]:
-    from qingqian.accounts.models import RoleGrant
+def _users(q: Q) -> QuerySet[User]:
+    """Active users holding an active grant matching `q`."""
+    return User.objects.filter(
+        is_active=True, pk__in=User.objects.filter(q, grants__active=True).values("pk")
+    )
 
-    return [
-        g.user
-        for g in RoleGrant.objects.filter(
-            role="debtor_clerk", active=True, organisation_id=item.debtor_id
-        ).select_related("user")
-    ]
+
+def _region_prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def office_users(item: ArrearsItem) -> QuerySet[User]:
+    """The task-force office over the debtor's region (a grant without a region covers the city)."""
+    covers = Q(grants__region__isnull=True) | Q(
+        grants__region__path__in=_region_prefixes(item.debtor.region.path)
+    )
+    return _users(Q(grants__role=OFFICE) & covers)
+
+
+def enterprise_users(item: ArrearsItem) -> QuerySet[User]:
+    return _users(Q(grants__role=ENTERPRISE, grants__enterprise_id=item.creditor_id))
+
+
+def debtor_users(item: ArrearsItem) -> QuerySet[User]:
+    """The debtor body's own clerks."""
+    return _users(Q(grants__role=CLERK, grants__organisation_id=item.debtor_id))
+
+
+def department_users(item: ArrearsItem) -> QuerySet[User]:
+    """The handlers of the debtor's responsible department (谁主管谁负责), else its supervising one."""
+    debtor = item.debtor
+    department = debtor.responsible_department_id or debtor.supervising_department_id
+    if department is None:
+        return User.objects.none()
+    return _users(Q(grants__role=DEPARTMENT, grants__organisation_id=department))

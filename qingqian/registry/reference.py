@@ -12,6 +12,7 @@ import datetime as dt
 import threading
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from qingqian.core.events import record_event
@@ -21,6 +22,11 @@ from qingqian.rules import Calendar, LprSeries, calendar_rows_from_chinese_calen
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
+
+#: Sent inside the transaction of every change to the calendar or the LPR table that can move a due date or
+#: a rate, with ``since``: the earliest date it concerns. Apps whose stored results depend on the reference
+#: data listen (the ledger re-assesses its open items) — the registry knows nothing of them.
+reference_changed = Signal()
 
 
 def invalidate() -> None:
@@ -82,6 +88,8 @@ def calendar_seed_from_package(*, actor: object, years: list[int] | None = None)
             action="registry.calendar.seeded",
             data={"days": len(new_days), "years": [y.year for y in new_years]},
         )
+        earliest = min([d.date for d in new_days] + [dt.date(y.year, 1, 1) for y in new_years])
+        reference_changed.send(sender=CalendarDay, since=earliest)
     transaction.on_commit(invalidate)
     return len(new_days), len(new_years)
 
@@ -111,6 +119,8 @@ def calendar_day_set(*, actor: object, day: dt.date, kind: str, name: str = "") 
         before=before,
         after={"kind": kind, "name": name},
     )
+    if before is None or before["kind"] != kind:
+        reference_changed.send(sender=CalendarDay, since=day)
     transaction.on_commit(invalidate)
     return obj
 
@@ -123,5 +133,6 @@ def calendar_year_mark_known(*, actor: object, year: int, source: str) -> Calend
         record_event(
             actor=actor, action="registry.calendar.year_known", obj=obj, data={"source": source[:200]}
         )
+        reference_changed.send(sender=CalendarYear, since=dt.date(year, 1, 1))
         transaction.on_commit(invalidate)
     return obj

@@ -404,6 +404,8 @@ def routing_refresh(*, actor: Any, organisations: list[Organisation] | None = No
 def lpr_rate_upsert(
     *, actor: Any, effective_on: dt.date, annual_rate_percent: Decimal, note: str = ""
 ) -> LprRate:
+    from qingqian.registry.reference import reference_changed
+
     if not (Decimal("0") < annual_rate_percent < Decimal("100")):
         raise InvalidInput(
             _("利率须大于0且小于100（单位：%）。"), fields={"annual_rate_percent": [_("利率超出范围。")]}
@@ -419,7 +421,10 @@ def lpr_rate_upsert(
             obj=rate,
             after=snapshot(rate, ["effective_on", "annual_rate_percent"]),
         )
+        reference_changed.send(sender=LprRate, since=effective_on)
     elif rate.annual_rate_percent != annual_rate_percent or rate.note != note:
+        if rate.annual_rate_percent != annual_rate_percent:
+            reference_changed.send(sender=LprRate, since=effective_on)
         before = snapshot(rate, ["annual_rate_percent", "note"])
         rate.annual_rate_percent, rate.note = annual_rate_percent, note
         rate.save()

@@ -4,7 +4,8 @@ idempotent by (debtor, creditor, contract number), all-or-nothing per file."""
 from __future__ import annotations
 
 import datetime as dt
-import json
+import operator
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,16 +19,16 @@ from qingqian.core.io import cells
 from qingqian.core.io.bulk import fast_insert, reserve_ids
 from qingqian.core.io.importer import FormBinder, ImportColumn, Importer, Layout
 from qingqian.core.permissions import grants_of
-from qingqian.ledger.assessment import apply_assessment, clauses_from_json
+from qingqian.ledger.assessment import ASSESSED_FACTS, ASSESSMENT_FIELDS, BatchAssessor
 from qingqian.ledger.choices import AmountUnit, EntryBucket, EntryKind, ItemSource, ItemStatus, SubjectKind
 from qingqian.ledger.forms import ContractForm
 from qingqian.ledger.io.template import COLUMNS, UNIT_NOTE_WAN
-from qingqian.ledger.models import ArrearsItem, LedgerEntry, payer_kind_of
+from qingqian.ledger.models import ArrearsItem, LedgerEntry
 from qingqian.ledger.scoping import DEBTOR_SIDE, org_q
+from qingqian.ledger.services.items import ITEM_FIELDS
 from qingqian.registry.choices import SizeClass
 from qingqian.registry.models import Enterprise, Organisation
 from qingqian.registry.uscc import UsccError, check_uscc
-from qingqian.rules import ContractInput, assess
 
 WAN = Decimal(10000)
 #: contract facts compared to decide "unchanged" vs "update" for an existing item
@@ -48,8 +49,12 @@ COMPARED = [
     "note",
 ]
 
-
-FACTS = [*COMPARED, "source", "clauses", "contract_number"]
+#: an item's contract facts (what it is registered with, but the size class), in `ITEM_COLUMNS` order
+FACTS = [name for name in ITEM_FIELDS if name != "creditor_size_class"]
+#: a row's facts out of `ContractForm`'s cleaned data
+facts_of = operator.itemgetter(*FACTS)
+#: where each compared fact sits in a plan's `facts`
+_COMPARED_AT = [(name, FACTS.index(name)) for name in COMPARED]
 
 
 @dataclass(slots=True)
@@ -165,14 +170,12 @@ class LedgerImporter(Importer):
     # -- one row -----------------------------------------------------------------------------------
     def check_row(self, row_number: int, values: dict[str, Any], error: Callable[[str, str], None]) -> Any:
         h = self.header_of
-        data = {k: v for k, v in values.items() if not k.startswith("_")}
-        data.setdefault("source", ItemSource.IMPORT)
-        if data.get("source") is None:
-            data["source"] = ItemSource.IMPORT
-        for key in ("acceptance_required",):
-            if data.get(key) is None:
-                data[key] = False
-        cleaned, errors = self.binder.bind(data)
+        # The binder reads the form's fields only; the parties and the amount are the importer's own.
+        if values.get("source") is None:
+            values["source"] = ItemSource.IMPORT
+        if values.get("acceptance_required") is None:
+            values["acceptance_required"] = False
+        cleaned, errors = self.binder.bind(values)
         for fld, messages in errors.items():
             for message in messages:
                 error(h(fld) if fld != "__all__" else "", message)
@@ -196,7 +199,7 @@ class LedgerImporter(Importer):
             return None
         self.seen[row_key] = row_number
         size = cleaned.get("creditor_size_class") or (creditor.size_class if creditor else SizeClass.UNKNOWN)
-        facts = (*(cleaned.get(k) for k in COMPARED), cleaned["source"], cleaned.get("clauses") or {}, number)
+        facts = facts_of(cleaned)  # every fact is a field of the form (texts clean to "", clauses to {})
         plan = RowPlan(
             row=row_number,
             action="create",
@@ -221,7 +224,8 @@ class LedgerImporter(Importer):
         pk, status, principal, *old = existing
         plan.item_id = pk
         changes = {}
-        for name, before, now in zip(COMPARED, old, plan.facts, strict=False):
+        for (name, at), before in zip(_COMPARED_AT, old, strict=True):
+            now = plan.facts[at]
             if not _same(before, now):
                 changes[name] = ("" if now is None else now) if isinstance(before, str) else now
         if principal != plan.arrears:
@@ -285,8 +289,9 @@ class LedgerImporter(Importer):
         from qingqian.ledger.aging import age_items
         from qingqian.ledger.services.items import item_update
         from qingqian.registry import services as registry
-        from qingqian.registry.reference import lpr_series, working_calendar
 
+        clock = time.perf_counter
+        t0 = clock()
         counts = {"created": 0, "updated": 0, "unchanged": 0, "enterprises": 0}
         new_enterprises: dict[str, int] = {}
         for plan in checked:
@@ -308,59 +313,32 @@ class LedgerImporter(Importer):
                 item_update(actor=self.actor, item=item, **plan.changes)
                 counts["updated"] += 1
         ids = reserve_ids(ArrearsItem, len(creates))
-        calendar, lpr = working_calendar(), lpr_series()
-        cache: dict[tuple[Any, ...], Any] = {}
+        self.add_time("write: enterprises, updates", clock() - t0)
+        assessor = BatchAssessor(today=self.today, reason="imported")
         creator_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
         job_id = self.job.pk if self.job is not None else None
         now = timezone.now()
         reason = str(_("台账导入确认欠款"))
         every = self.progress_every
+        assess_s = 0.0
 
         def item_rows() -> Any:
+            nonlocal assess_s
             for n, (pk, plan) in enumerate(zip(ids, creates, strict=True)):
                 if n and n % every == 0:
                     self.progress("write", n, len(creates))
-                creditor_id = (
-                    plan.creditor.pk if plan.creditor is not None else new_enterprises[plan.creditor_key]
-                )
-                facts = dict(zip(FACTS, plan.facts, strict=True))
-                probe = Probe(**{k: facts.get(k) for k in ASSESSED})
-                apply_assessment(probe, self._assess(probe, plan, calendar, lpr, cache), reason="imported")  # type: ignore[arg-type]
+                t = clock()
+                stored = assessor.stored(plan.debtor.kind, assessed_facts(plan.facts), now)
+                assess_s += clock() - t
                 yield (
                     pk,
                     plan.debtor.pk,
-                    creditor_id,
+                    plan.creditor.pk if plan.creditor is not None else new_enterprises[plan.creditor_key],
                     plan.size_class,
-                    facts["contract_number"],
-                    facts.get("contract_name") or "",
-                    facts["subject_kind"],
-                    facts["signed_on"],
-                    facts["contract_amount"],
-                    facts.get("delivered_on"),
-                    bool(facts.get("acceptance_required")),
-                    facts.get("acceptance_period_days"),
-                    facts.get("accepted_on"),
-                    facts.get("settlement_confirmed_on"),
-                    facts.get("agreed_term_days"),
-                    facts.get("agreed_annual_rate"),
-                    facts.get("clauses") or {},
-                    facts.get("project_name") or "",
-                    facts["source"],
-                    facts.get("source_ref") or "",
-                    facts.get("note") or "",
+                    *plan.facts,
                     job_id,
                     ItemStatus.OPEN,
-                    probe.assessed_at,
-                    probe.regulation,
-                    probe.start_on,
-                    probe.term_days,
-                    probe.due_on,
-                    probe.annual_rate_percent,
-                    probe.rate_num,
-                    probe.rate_den,
-                    probe.findings,
-                    probe.explanation,
-                    probe.reassess_on,
+                    *stored,
                     plan.arrears,
                     ZERO,
                     ZERO,
@@ -372,7 +350,11 @@ class LedgerImporter(Importer):
                     creator_id,
                 )
 
+        t0 = clock()
         fast_insert(ArrearsItem, ITEM_COLUMNS, item_rows())
+        self.add_time("assess", assess_s)
+        self.add_time("write: items", clock() - t0 - assess_s)
+        t0 = clock()
         fast_insert(
             LedgerEntry,
             ENTRY_COLUMNS,
@@ -391,8 +373,10 @@ class LedgerImporter(Importer):
                 for pk, plan in zip(ids, creates, strict=True)
             ),
         )
-        for start in range(0, len(ids), 20000):  # the new rows' aging, set-based, as of today
-            age_items(ids[start : start + 20000], as_of=self.today)
+        self.add_time("write: entries", clock() - t0)
+        t0 = clock()
+        age_items(ids, as_of=self.today)  # the new rows' aging, set-based (reserved ids: one range)
+        self.add_time("write: aging", clock() - t0)
         counts["created"] = len(ids)
         if self.job is not None:
             record_event(
@@ -403,149 +387,19 @@ class LedgerImporter(Importer):
             )
         return counts
 
-    def _assess(
-        self, item: Any, plan: RowPlan, calendar: Any, lpr: Any, cache: dict[tuple[Any, ...], Any]
-    ) -> Any:
-        if item.delivered_on is None:
-            return None
-        payer = payer_kind_of(plan.debtor.kind)
-        clauses = item.clauses or {}
-        key = (
-            payer,
-            item.signed_on,
-            item.delivered_on,
-            item.acceptance_required,
-            item.acceptance_period_days,
-            item.accepted_on,
-            item.settlement_confirmed_on,
-            item.agreed_term_days,
-            item.agreed_annual_rate,
-            json.dumps(clauses, sort_keys=True) if clauses else "",
-        )
-        # The stored assessment does not depend on the amount (no payments yet): one run per distinct facts.
-        result = cache.get(key)
-        if result is None:
-            result = assess(
-                ContractInput(
-                    payer_kind=payer,
-                    signed_on=item.signed_on,
-                    delivered_on=item.delivered_on,
-                    amount=plan.arrears,
-                    as_of=self.today,
-                    acceptance_required=item.acceptance_required,
-                    acceptance_period_days=item.acceptance_period_days,
-                    accepted_on=item.accepted_on,
-                    settlement_confirmed_on=item.settlement_confirmed_on,
-                    agreed_term_days=item.agreed_term_days,
-                    agreed_annual_rate=item.agreed_annual_rate,
-                    clauses=clauses_from_json(clauses),
-                ),
-                calendar=calendar,
-                lpr=lpr,
-            )
-            cache[key] = result
-        return result
-
-
-class Probe:
-    """What `apply_assessment` reads and writes, without building a model instance per row."""
-
-    __slots__ = (
-        "acceptance_period_days",
-        "acceptance_required",
-        "accepted_on",
-        "agreed_annual_rate",
-        "agreed_term_days",
-        "annual_rate_percent",
-        "assessed_at",
-        "clauses",
-        "delivered_on",
-        "due_on",
-        "explanation",
-        "findings",
-        "rate_den",
-        "rate_num",
-        "reassess_on",
-        "regulation",
-        "settlement_confirmed_on",
-        "signed_on",
-        "start_on",
-        "term_days",
-    )
-    acceptance_period_days: Any
-    acceptance_required: Any
-    accepted_on: Any
-    agreed_annual_rate: Any
-    agreed_term_days: Any
-    annual_rate_percent: Any
-    assessed_at: Any
-    clauses: Any
-    delivered_on: Any
-    due_on: Any
-    explanation: Any
-    findings: Any
-    rate_den: Any
-    rate_num: Any
-    reassess_on: Any
-    regulation: Any
-    settlement_confirmed_on: Any
-    signed_on: Any
-    start_on: Any
-    term_days: Any
-
-    def __init__(self, **values: Any) -> None:
-        for name, value in values.items():
-            setattr(self, name, value)
-
 
 ZERO = Decimal("0.00")
-#: the assessment inputs a probe item carries
-ASSESSED = [
-    "signed_on",
-    "delivered_on",
-    "acceptance_required",
-    "acceptance_period_days",
-    "accepted_on",
-    "settlement_confirmed_on",
-    "agreed_term_days",
-    "agreed_annual_rate",
-    "clauses",
-]
+#: the rules' inputs out of a plan's `facts` (a tuple in `ASSESSED_FACTS` order)
+assessed_facts = operator.itemgetter(*(FACTS.index(name) for name in ASSESSED_FACTS))
 ITEM_COLUMNS = [
     "id",
     "debtor",
     "creditor",
     "creditor_size_class",
-    "contract_number",
-    "contract_name",
-    "subject_kind",
-    "signed_on",
-    "contract_amount",
-    "delivered_on",
-    "acceptance_required",
-    "acceptance_period_days",
-    "accepted_on",
-    "settlement_confirmed_on",
-    "agreed_term_days",
-    "agreed_annual_rate",
-    "clauses",
-    "project_name",
-    "source",
-    "source_ref",
-    "note",
+    *FACTS,
     "import_job",
     "status",
-    "assessed_at",
-    "regulation",
-    "start_on",
-    "term_days",
-    "due_on",
-    "annual_rate_percent",
-    "rate_num",
-    "rate_den",
-    "findings",
-    "explanation",
-    "reassess_on",
+    *ASSESSMENT_FIELDS,
     "principal_total",
     "paid_total",
     "written_off_total",

@@ -221,12 +221,16 @@ class AgingRun(models.Model):
         return f"{self.as_of} {self.changed}/{self.items}"
 
 
+#: organisation kind → the rules' payer kind (a functional department pays as an organ)
+PAYER_KINDS = {
+    "organ": "organ",
+    "institution": "institution",
+    "soe": "soe_large",
+    "large_enterprise": "large_enterprise",
+    "department": "organ",
+}
+
+
 def payer_kind_of(org_kind: str) -> Any:
     """Organisation kind → the rules' payer kind (a functional department pays as an organ)."""
-    return {
-        "organ": "organ",
-        "institution": "institution",
-        "soe": "soe_large",
-        "large_enterprise": "large_enterprise",
-        "department": "organ",
-    }[org_kind]
+    return PAYER_KINDS[org_kind]

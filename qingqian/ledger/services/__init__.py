@@ -20,9 +20,11 @@ from qingqian.ledger.services.payments import (
     payment_reports_escalate,
 )
 from qingqian.ledger.services.plans import plan_approve, plan_propose, plan_reject, plans_check_breaches
+from qingqian.ledger.services.reassess import ReassessResult, items_reassess
 
 __all__ = [
     "ITEM_FIELDS",
+    "ReassessResult",
     "campaign_create",
     "campaign_end",
     "campaign_start",
@@ -37,6 +39,7 @@ __all__ = [
     "item_reconcile",
     "item_update",
     "item_write_off",
+    "items_reassess",
     "payment_report_confirm",
     "payment_report_create",
     "payment_report_reject",

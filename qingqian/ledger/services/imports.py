@@ -108,16 +108,19 @@ def _progress(job_id: int) -> Any:
     return report
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
+def import_job_run(*, job_id: int, timings: dict[str, float] | None = None) -> ImportJob:
     """Run one queued import (the task body). Idempotent: a pending job is claimed, a running one only
-    when the process that ran it is gone (its lease is free), a finished one never."""
+    when the process that ran it is gone (its lease is free), a finished one never. `timings`, when
+    given, receives the seconds per phase (`Importer.timings`, plus ``open`` for loading the sheet)."""
     with lease(LEASE, job_id) as held:
         if not held:
             raise ConcurrentTransition(_("该导入任务正在处理中。"))
-        return _run_leased(job_id)
+        return _run_leased(job_id, timings)
 
 
-def _run_leased(job_id: int) -> ImportJob:
+def _run_leased(job_id: int, timings: dict[str, float] | None = None) -> ImportJob:
+    import time
+
     from qingqian.core.io.xlsx import open_sheet
     from qingqian.ledger.io.importer import LedgerImporter
 
@@ -145,6 +148,7 @@ def _run_leased(job_id: int) -> ImportJob:
                     "explain": _("上次导入的进程中断，未写入任何数据；重新导入"),
                 },
             )
+    started = time.perf_counter()
     try:
         height, rows = open_sheet(job.stored_path)
     except Exception as exc:  # a file calamine cannot read is the user's problem, said plainly
@@ -161,8 +165,11 @@ def _run_leased(job_id: int) -> ImportJob:
             0,
         )
     ImportJob.objects.filter(pk=job_id).update(total_rows=max(0, height - 2))
+    opened = time.perf_counter() - started
     importer = LedgerImporter(actor=job.created_by, unit=job.unit, job=job, progress=_progress(job.pk))
     result = importer.run(rows, total_hint=height)
+    if timings is not None:
+        timings.update({"open": opened, **result.timings})
     if not result.ok:
         return _finish_failed(
             job, [e.as_dict() for e in result.errors], result.error_count, total=result.total_rows

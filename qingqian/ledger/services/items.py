@@ -14,7 +14,13 @@ from django.utils.translation import pgettext
 from qingqian.core.errors import ConcurrentTransition, Conflict, InvalidInput, NotPermitted
 from qingqian.core.events import changed, record_event, snapshot
 from qingqian.core.permissions import Action, require
-from qingqian.ledger.assessment import ASSESSMENT_FIELDS, CLAUSE_BOOLS, CLAUSE_PERCENTS, refresh_assessment
+from qingqian.ledger.assessment import (
+    ASSESSED_FACTS,
+    ASSESSMENT_FIELDS,
+    CLAUSE_BOOLS,
+    CLAUSE_PERCENTS,
+    refresh_assessment,
+)
 from qingqian.ledger.choices import (
     CloseBasis,
     DisputeStatus,
@@ -53,17 +59,7 @@ ITEM_FIELDS = [
     "note",
 ]
 #: Changing one of these re-runs the rules.
-ASSESSMENT_INPUTS = {
-    "signed_on",
-    "delivered_on",
-    "acceptance_required",
-    "acceptance_period_days",
-    "accepted_on",
-    "settlement_confirmed_on",
-    "agreed_term_days",
-    "agreed_annual_rate",
-    "clauses",
-}
+ASSESSMENT_INPUTS = frozenset(ASSESSED_FACTS)
 EVENT_FIELDS = ["debtor", "creditor", *ITEM_FIELDS, "status"]
 PAYER_ORG_KINDS = {
     OrganisationKind.ORGAN,
@@ -76,7 +72,7 @@ TEXT_LIMITS = {"contract_number": 100, "contract_name": 200, "project_name": 200
 
 
 def validate_clauses(raw: Any) -> tuple[dict[str, Any], list[str]]:
-    if raw in (None, ""):
+    if raw is None or raw == "" or raw == {}:
         return {}, []
     if not isinstance(raw, dict):
         return {}, [_("合同条款格式无效。")]
@@ -105,6 +101,7 @@ def validate_clauses(raw: Any) -> tuple[dict[str, Any], list[str]]:
     return clean, errors
 
 
+CENT = Decimal("0.01")
 SUBJECTS = frozenset(SubjectKind.values)
 SOURCES = frozenset(ItemSource.values)
 SIZES = frozenset(SizeClass.values)
@@ -138,7 +135,7 @@ def validate_item_fields(data: dict[str, Any], *, today: dt.date | None = None) 
     amount = data.get("contract_amount")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         add("contract_amount", _("合同金额须大于零。"))
-    elif amount != amount.quantize(Decimal("0.01")):
+    elif amount != amount.quantize(CENT):
         add("contract_amount", _("金额最多保留两位小数。"))
     delivered, accepted = data.get("delivered_on"), data.get("accepted_on")
     if isinstance(delivered, dt.date) and delivered > today:

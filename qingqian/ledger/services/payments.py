@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qingqian.core.errors import ConcurrentTransition, Conflict, InvalidTransition, NotPermitted
 from qingqian.core.events import record_event
@@ -29,7 +30,7 @@ from qingqian.ledger.choices import (
     WarningKind,
 )
 from qingqian.ledger.models import ArrearsItem, LedgerWarning, PaymentReport
-from qingqian.ledger.notify import debtor_users_for, enterprise_users_for, notify, office_users_for
+from qingqian.ledger.notify import debtor_users, enterprise_users, office_users, portal_link, tell
 from qingqian.ledger.scoping import is_creditor_user
 from qingqian.ledger.services._common import append_entry, fmt, invalid, money, not_future, open_item
 
@@ -106,12 +107,19 @@ def payment_report_create(
             },
         },
     )
-    notify(
-        recipients=enterprise_users_for(item),
+    tell(
+        enterprise_users(item),
+        item,
         topic="ledger.payment.reported",
-        subject=_("请确认收款：%(n)s") % {"n": item.contract_number},
-        body=_("欠款单位报告已付款 %(amount)s 元，请登录企业服务确认或驳回。") % {"amount": amount},
-        obj=item,
+        subject=_("请确认收款"),
+        body=_("%(debtor)s 报告已于 %(paid_on)s 付款 %(amount)s 元（%(method)s），请登录企业服务确认或驳回。")
+        % {
+            "debtor": item.debtor.name,
+            "paid_on": paid_on.isoformat(),
+            "amount": fmt(amount),
+            "method": PaymentMethod(method).label,
+        },
+        link=portal_link(),
         dedupe_key=f"ledger.payment.reported:{report.pk}",
     )
     return report
@@ -176,7 +184,31 @@ def payment_report_confirm(*, actor: Any, report: PaymentReport) -> PaymentRepor
             % {"amount": fmt(report.amount), "balance": fmt(item.balance)},
         },
     )
+    _tell_answer(
+        report,
+        item,
+        _("企业确认收到 %(paid_on)s 付款 %(amount)s 元，欠款余额 %(balance)s 元。")
+        % {"paid_on": report.paid_on.isoformat(), "amount": fmt(report.amount), "balance": fmt(item.balance)},
+    )
     return report
+
+
+ANSWER_SUBJECTS = {
+    ReportStatus.CONFIRMED: gettext_lazy("企业已确认收款"),
+    ReportStatus.REJECTED: gettext_lazy("企业驳回了付款报告"),
+}
+
+
+def _tell_answer(report: PaymentReport, item: ArrearsItem, body: str) -> None:
+    """The SME's answer goes to the debtor's clerks and to whoever reported the payment."""
+    tell(
+        [*debtor_users(item), report.reported_by],
+        item,
+        topic=f"ledger.payment.{report.status}",
+        subject=str(ANSWER_SUBJECTS[ReportStatus(report.status)]),
+        body=body,
+        dedupe_key=f"ledger.payment.{report.status}:{report.pk}",
+    )
 
 
 @transaction.atomic
@@ -196,13 +228,11 @@ def payment_report_reject(*, actor: Any, report: PaymentReport, reason: str) -> 
         obj=item,
         data={"report": report.pk, "amount": report.amount, "reason": reason[:500]},
     )
-    notify(
-        recipients=debtor_users_for(item),
-        topic="ledger.payment.rejected",
-        subject=_("企业驳回了付款报告：%(n)s") % {"n": item.contract_number},
-        body=reason[:500],
-        obj=item,
-        dedupe_key=f"ledger.payment.rejected:{report.pk}",
+    _tell_answer(
+        report,
+        item,
+        _("%(paid_on)s 付款 %(amount)s 元未获企业确认，理由：%(reason)s")
+        % {"paid_on": report.paid_on.isoformat(), "amount": fmt(report.amount), "reason": reason[:500]},
     )
     return report
 
@@ -264,12 +294,12 @@ def payment_reports_escalate(*, now: dt.datetime | None = None) -> int:
                 obj=item,
                 data={"report": pk, "days": days, "explain": message},
             )
-            notify(
-                recipients=office_users_for(item),
+            tell(
+                office_users(item),
+                item,
                 topic="ledger.payment.escalated",
-                subject=_("付款超期未确认：%(n)s") % {"n": item.contract_number},
+                subject=_("付款报告超期未获企业确认"),
                 body=message,
-                obj=item,
                 dedupe_key=f"ledger.payment.escalated:{pk}",
             )
             escalated += 1

@@ -25,7 +25,7 @@ from qingqian.core.permissions import Action, require
 from qingqian.ledger import conf
 from qingqian.ledger.choices import EntryBucket, InstalmentState, PlanStatus, WarningKind
 from qingqian.ledger.models import ArrearsItem, Instalment, LedgerEntry, LedgerWarning, RepaymentPlan
-from qingqian.ledger.notify import notify, office_users_for
+from qingqian.ledger.notify import debtor_users, department_users, office_users, tell
 from qingqian.ledger.scoping import may_approve_plan
 from qingqian.ledger.services._common import fmt, invalid, money, open_item
 
@@ -239,8 +239,8 @@ def plans_check_breaches(*, today: dt.date | None = None) -> dict[str, int]:
                 "v": plan.version,
                 "n": inst.seq,
                 "day": inst.due_on.isoformat(),
-                "planned": planned,
-                "short": shortfall,
+                "planned": fmt(planned),
+                "short": fmt(shortfall),
             }
             LedgerWarning.objects.create(
                 kind=WarningKind.PLAN_BREACH,
@@ -257,12 +257,12 @@ def plans_check_breaches(*, today: dt.date | None = None) -> dict[str, int]:
                 obj=item,
                 data={"plan": plan.pk, "instalment": inst.pk, "shortfall": shortfall, "explain": message},
             )
-            notify(
-                recipients=office_users_for(item),
+            tell(
+                [*debtor_users(item), *department_users(item), *office_users(item)],
+                item,
                 topic="ledger.plan.breached",
-                subject=_("还款计划违约：%(n)s") % {"n": item.contract_number},
+                subject=_("还款计划未按期履行"),
                 body=message,
-                obj=item,
                 dedupe_key=f"ledger.plan.breached:{inst.pk}",
             )
     return counts

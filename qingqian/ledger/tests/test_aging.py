@@ -120,6 +120,15 @@ def test_interest_and_overdue_days_match_the_rules_on_many_items(world, seed):
     assert checked > 50  # the comparison really exercised interest
 
 
+def test_figures_for_some_items_equal_the_whole_ledgers_whether_ranges_or_scattered(world):
+    ids = sorted(_random_ledger(random.Random(3), 12))
+    as_of = dt.date(2025, 7, 1)
+    whole = figures(as_of=as_of)
+    some = [*ids[:5], ids[7], ids[9], ids[10]]  # a run of five (a range), then scattered ones
+    assert figures(as_of=as_of, ids=some) == {pk: whole[pk] for pk in some}
+    assert figures(as_of=as_of, ids=[]) == {}
+
+
 def test_buckets_follow_the_configured_edges(world, settings):
     settings.LEDGER_AGING_EDGES = "30,60,90,180,365"
     item = make_item(delivered_on=dt.date(2024, 4, 1))  # due 2024-05-06

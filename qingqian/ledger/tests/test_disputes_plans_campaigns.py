@@ -14,6 +14,7 @@ from qingqian.ledger import selectors, services
 from qingqian.ledger.choices import EntryKind, InstalmentState, PlanStatus, WarningKind
 from qingqian.ledger.models import ArrearsItem, LedgerEntry, LedgerWarning
 from qingqian.ledger.tests.factories import confirmed_payment, debtor, make_item
+from qingqian.notifications.models import Notification
 from qingqian.registry.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,10 @@ def test_a_missed_instalment_raises_one_warning_on_item_debtor_and_plan(world, s
     assert not selectors.warnings_for(user=world.sasac).exists()
     adherence = selectors.plan_adherence(user=world.finance, debtor_id=item.debtor_id)
     assert (adherence.judged, adherence.met, adherence.breached, adherence.rate) == (2, 1, 1, 50)
+    # notified once each: the debtor's clerk, its responsible department and the office
+    notes = Notification.objects.filter(topic="ledger.plan.breached", channel="inapp", object_id=str(item.pk))
+    assert sorted(notes.values_list("recipient__username", flat=True)) == ["clerk", "finance", "office"]
+    assert "差额 400.00 元" in notes.get(recipient=world.clerk).body
 
 
 def test_the_cleared_total_counts_only_confirmed_payments_with_breakdowns(world):

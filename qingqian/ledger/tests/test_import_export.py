@@ -342,3 +342,84 @@ def test_progress_callbacks_may_query_the_database_while_rows_are_written(world,
     result = importer.run(list(read_rows(write_xlsx(tmp_path / "p.xlsx", rows))))
     assert result.ok and result.counts["created"] == 7
     assert any(phase == "write" for phase, _n in seen)
+
+
+# --- the compiled binder and the bulk path ------------------------------------------------------------
+
+
+def test_the_compiled_binder_agrees_with_the_form_row_after_row():
+    """`FormBinder` remembers each field's outcome per distinct value; it must say what `ContractForm`
+    says, including for values equal as numbers but not as written (1 vs 1.000 with two decimals)."""
+    from qingqian.core.io.importer import FormBinder
+    from qingqian.ledger.forms import ContractForm
+
+    today = dt.date(2025, 6, 30)
+    base = {
+        "contract_number": "B-1",
+        "subject_kind": "goods",
+        "signed_on": dt.date(2024, 3, 5),
+        "contract_amount": Decimal("100.00"),
+        "source": "import",
+        "acceptance_required": False,
+    }
+    rows = [
+        base,
+        {**base, "contract_amount": Decimal("1")},
+        {**base, "contract_amount": Decimal("1.000")},  # three decimals: refused
+        {**base, "contract_amount": Decimal("1")},  # remembered: still fine
+        {**base, "subject_kind": "lease"},
+        {**base, "signed_on": dt.date(2026, 1, 1)},  # after today: the shared business check
+        {**base, "delivered_on": dt.date(2024, 4, 1), "accepted_on": dt.date(2024, 3, 1)},
+        {**base, "agreed_term_days": 45, "agreed_annual_rate": Decimal("3.45"), "back_to_back": True},
+        {**base, "contract_number": ""},
+        base,
+    ]
+    binder = FormBinder(ContractForm)
+    binder.form.today = today  # type: ignore[attr-defined]
+    for n, data in enumerate(rows):
+        form = ContractForm(data=data)
+        form.today = today
+        valid = form.is_valid()
+        cleaned, errors = binder.bind(dict(data))
+        assert {k: [str(m) for m in v] for k, v in form.errors.items()} == errors, n
+        if valid:
+            assert cleaned == form.cleaned_data, n
+    assert set(binder.bind(dict(rows[2]))[1]) == {"contract_amount"}
+    assert binder.bind(dict(rows[1]))[1] == {}
+
+
+def test_an_imported_item_stores_what_registering_it_by_hand_would(world, tmp_path):
+    """The import writes rows directly (COPY / executemany) with assessments made in bulk: each must
+    equal what the item gets from the rules on its own, JSON columns included."""
+    from qingqian.ledger.assessment import ASSESSMENT_FIELDS, apply_assessment, assess_item
+
+    uscc = hengxin_uscc()
+    rows = [
+        row(**{"企业统一社会信用代码": uscc, "合同编号": "S-1"}),
+        row(**{"企业统一社会信用代码": uscc, "合同编号": "S-2", "约定逾期利率（年%）": "2.0"}),
+        row(**{"企业统一社会信用代码": uscc, "合同编号": "S-3", "交付日期": None}),
+        row(
+            **{
+                "企业统一社会信用代码": uscc,
+                "合同编号": "S-4",
+                "以验收为付款条件": "是",
+                "约定验收期限（天）": 15,
+                "验收合格日期": "2024-05-10",
+                "约定付款期限（天）": 90,
+            }
+        ),
+        row(**{"企业统一社会信用代码": uscc, "合同编号": "S-5"}),  # the same facts as S-1: one assess
+    ]
+    result = run(write_xlsx(tmp_path / "s.xlsx", rows), world.clerk)
+    assert result.ok, [str(e) for e in result.errors]
+    assert {"read", "parse", "check", "assess", "write: items", "write: entries", "apply"} <= set(
+        result.timings
+    )
+    for item in ArrearsItem.objects.filter(contract_number__startswith="S-").select_related("debtor"):
+        alone = ArrearsItem.objects.select_related("debtor").get(pk=item.pk)
+        apply_assessment(alone, assess_item(alone), reason="imported")
+        for name in ASSESSMENT_FIELDS:
+            if name != "assessed_at":
+                assert getattr(item, name) == getattr(alone, name), (item.contract_number, name)
+        assert isinstance(item.explanation, dict) and isinstance(item.findings, list)
+        assert item.aging.bucket  # aged in the same transaction

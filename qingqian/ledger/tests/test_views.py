@@ -74,6 +74,61 @@ def test_a_refused_action_says_why(world, client_for):
     assert "报告金额超过欠款余额" in response.content.decode()
 
 
+def test_every_item_page_action_reaches_its_service(world, client_for):
+    """The item page's forms, one table of actions: each row's form and service are wired right."""
+    from qingqian.ledger.models import Dispute, LedgerEntry, RepaymentPlan
+    from qingqian.ledger.tests.factories import make_item
+
+    item = make_item(actor=world.clerk, arrears="1000.00")
+    office, clerk = client_for(world.office), client_for(world.clerk)
+
+    def post(client, name, pk, data=None):
+        response = client.post(reverse(f"ledger:{name}", args=[pk]), data or {}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("ledger:item_detail", args=[item.pk]), name
+        return response.content.decode()
+
+    assert "已登记调整分录" in post(
+        office, "adjust", item.pk, {"amount": "-100.00", "effective_on": "2024-06-02", "reason": "结算"}
+    )
+    adjustment = LedgerEntry.objects.get(item=item, kind="adjustment")
+    assert "已冲正该分录" in post(office, "reverse_entry", adjustment.pk, {"reason": "录错"})
+    post(
+        office,
+        "write_off",
+        item.pk,
+        {
+            "amount": "100.00",
+            "effective_on": "2024-06-03",
+            "reference": "(2024)冀01民初2号",
+            "reason": "判决",
+        },
+    )
+    post(
+        clerk,
+        "report_payment",
+        item.pk,
+        {"amount": "50.00", "paid_on": "2024-07-01", "method": "bank_transfer"},
+    )
+    report = PaymentReport.objects.get(item=item, status="reported")
+    assert "付款报告已撤回" in post(clerk, "withdraw_report", report.pk)  # the reason is optional
+    report.refresh_from_db()
+    assert report.status == "withdrawn"
+    post(clerk, "open_dispute", item.pk, {"amount": "200.00", "path": "negotiation", "reason": "质量争议"})
+    dispute = Dispute.objects.get(item=item)
+    post(office, "resolve_dispute", dispute.pk, {"amount_owed": "200.00", "note": "协商一致"})
+    post(clerk, "propose_plan", item.pk, {"instalments": "2099-12-31 900.00", "reason": ""})
+    plan = RepaymentPlan.objects.get(item=item)
+    assert "已退回该还款计划" in post(office, "reject_plan", plan.pk, {"note": "期限过长"})
+    post(clerk, "propose_plan", item.pk, {"instalments": "2099-06-30 900.00", "reason": ""})
+    second = RepaymentPlan.objects.exclude(pk=plan.pk).get(item=item)
+    post(office, "approve_plan", second.pk, {"note": ""})
+    item.refresh_from_db()
+    second.refresh_from_db()
+    dispute.refresh_from_db()
+    assert item.written_off_total == Decimal("100.00") and item.balance == Decimal("900.00")
+    assert dispute.status == "resolved" and second.status == "approved"
+
+
 def test_the_import_page_polls_progress(world, client_for):
     from qingqian.ledger.models import ImportJob
 

@@ -1,10 +1,18 @@
-"""POST actions from the item page: each validates a form, calls one service and goes back."""
+"""POST actions from the item page and the SME portal. Every action is one row — who may, which object
+(restricted to the user), which form, which service — and one function, `post_action`, handles them all:
+load the object, validate the form, call the service, say what happened, go back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.urls import path
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qingqian.accounts.choices import Role
@@ -16,6 +24,7 @@ from qingqian.ledger.forms import (
     DecisionForm,
     DisputeForm,
     DisputeResolveForm,
+    OptionalReasonForm,
     PaymentReportForm,
     PlanForm,
     ReasonForm,
@@ -26,12 +35,55 @@ from qingqian.ledger.models import ArrearsItem, Dispute, LedgerEntry, PaymentRep
 from qingqian.ledger.views.common import DEBTOR_SIDE_ROLES, SUPERVISOR_ROLES, run_action
 from qingqian.ledger.views.items import item_url
 
-
-def _item(request: HttpRequest, item_id: int, action: str = Action.CHANGE) -> ArrearsItem:
-    return get_object_or_404(
-        ArrearsItem.objects.restrict(request.user, action).select_related("debtor__region", "creditor"),
-        pk=item_id,
-    )
+Item, Report, Entry, Plan = ArrearsItem, PaymentReport, LedgerEntry, RepaymentPlan
+#: per object: its URL prefix, the related rows its page needs, and the service's keyword for it
+OBJECTS: dict[type[models.Model], tuple[str, tuple[str, ...], str]] = {
+    Item: ("items/<int:item_id>/", ("debtor__region", "creditor"), "item"),
+    Report: ("reports/<int:report_id>/", ("item__debtor", "item__creditor"), "report"),
+    Entry: ("entries/<int:entry_id>/", ("item",), "entry"),
+    Dispute: ("disputes/<int:dispute_id>/", ("item__debtor",), "dispute"),
+    Plan: ("plans/<int:plan_id>/", ("item__debtor__region",), "plan"),
+}
+DEBTOR, SUPERVISOR, SME = DEBTOR_SIDE_ROLES, SUPERVISOR_ROLES, (Role.ENTERPRISE_USER,)
+CHANGE, VIEW = Action.CHANGE, Action.VIEW
+svc = services
+Row = tuple[str, tuple[str, ...], type[models.Model], str, type[forms.Form] | None, Callable[..., Any]]
+#: name: (URL, who, the object, what the user must be allowed to do with it, the form, the service)
+ACTIONS: dict[str, Row] = {
+    "report_payment": ("report-payment", DEBTOR, Item, CHANGE, PaymentReportForm, svc.payment_report_create),
+    "adjust": ("adjust", SUPERVISOR, Item, CHANGE, AdjustForm, svc.item_adjust),
+    "write_off": ("write-off", SUPERVISOR, Item, CHANGE, WriteOffForm, svc.item_write_off),
+    "open_dispute": ("disputes", DEBTOR, Item, CHANGE, DisputeForm, svc.dispute_open),
+    "propose_plan": ("plans", DEBTOR, Item, CHANGE, PlanForm, svc.plan_propose),
+    "reconcile": ("reconcile", SME, Item, VIEW, DecisionForm, svc.item_reconcile),
+    "close": ("close", DEBTOR, Item, CHANGE, DecisionForm, svc.item_close),
+    "confirm_report": ("confirm", SME, Report, VIEW, None, svc.payment_report_confirm),
+    "reject_report": ("reject", SME, Report, VIEW, RejectForm, svc.payment_report_reject),
+    "withdraw_report": ("withdraw", DEBTOR, Report, VIEW, OptionalReasonForm, svc.payment_report_withdraw),
+    "reverse_entry": ("reverse", SUPERVISOR, Entry, CHANGE, ReasonForm, svc.entry_reverse),
+    "resolve_dispute": ("resolve", SUPERVISOR, Dispute, CHANGE, DisputeResolveForm, svc.dispute_resolve),
+    "approve_plan": ("approve", SUPERVISOR, Plan, VIEW, DecisionForm, svc.plan_approve),
+    "reject_plan": ("reject", SUPERVISOR, Plan, VIEW, DecisionForm, svc.plan_reject),
+}
+#: what the user is told afterwards (``%(amount)s``: the object's amount)
+SUCCESS = {
+    "report_payment": gettext_lazy("付款已报告，等待企业确认；企业确认后才计入已清偿。"),
+    "adjust": gettext_lazy("已登记调整分录。"),
+    "write_off": gettext_lazy("已登记判决核销。"),
+    "open_dispute": gettext_lazy("已登记分歧，有分歧部分单独统计。"),
+    "propose_plan": gettext_lazy("还款计划已提交，待责任部门审批。"),
+    "reconcile": gettext_lazy("已确认对账：该合同款项已结清。"),
+    "close": gettext_lazy("已对账销号。"),
+    "confirm_report": gettext_lazy("已确认收款 %(amount)s 元。"),
+    "reject_report": gettext_lazy("已驳回该付款报告。"),
+    "withdraw_report": gettext_lazy("付款报告已撤回。"),
+    "reverse_entry": gettext_lazy("已冲正该分录。"),
+    "resolve_dispute": gettext_lazy("已登记分歧解决结果。"),
+    "approve_plan": gettext_lazy("还款计划已批准。"),
+    "reject_plan": gettext_lazy("已退回该还款计划。"),
+}
+#: the SME's portal posts these with ``next``: back to the portal instead of the item page
+RETURN_TO_NEXT = frozenset({"reconcile", "confirm_report", "reject_report"})
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -39,207 +91,33 @@ def _back(request: HttpRequest, default: str) -> str:
     return nxt if nxt.startswith("/ledger/") else default
 
 
-@require_POST
-@role_required(*DEBTOR_SIDE_ROLES)
-def report_payment(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id)
-    return run_action(
-        request,
-        PaymentReportForm(request.POST),
-        lambda d: services.payment_report_create(actor=request.user, item=item, **d),
-        back=item_url(item.pk),
-        success=_("付款已报告，等待企业确认；企业确认后才计入已清偿。"),
-    )
+def post_action(name: str) -> Callable[..., HttpResponse]:
+    """The view of one row of `ACTIONS`: load the object through the user's scope, validate the form,
+    call the service, say what happened, go back to the item (or the portal)."""
+    _url, roles, model, access, form_class, service = ACTIONS[name]
+    _prefix, related, keyword = OBJECTS[model]
+
+    @require_POST
+    @role_required(*roles)
+    def view(request: HttpRequest, **url: int) -> HttpResponse:
+        (pk,) = url.values()  # item_id, report_id, entry_id, dispute_id or plan_id
+        target: Any = get_object_or_404(
+            model.objects.restrict(request.user, access).select_related(*related),  # type: ignore[attr-defined]
+            pk=pk,
+        )
+        back = item_url(target.pk if isinstance(target, ArrearsItem) else target.item_id)
+        return run_action(
+            request,
+            form_class(request.POST) if form_class is not None else None,
+            lambda data: service(actor=request.user, **{keyword: target}, **data),
+            back=_back(request, back) if name in RETURN_TO_NEXT else back,
+            success=str(SUCCESS[name]) % {"amount": getattr(target, "amount", "")},
+        )
+
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
-def _report(request: HttpRequest, report_id: int) -> PaymentReport:
-    return get_object_or_404(
-        PaymentReport.objects.restrict(request.user, Action.VIEW).select_related(
-            "item__debtor", "item__creditor"
-        ),
-        pk=report_id,
-    )
-
-
-@require_POST
-@role_required(Role.ENTERPRISE_USER)
-def confirm_report(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(request, report_id)
-    return run_action(
-        request,
-        None,
-        lambda d: services.payment_report_confirm(actor=request.user, report=report),
-        back=_back(request, item_url(report.item_id)),
-        success=_("已确认收款 %(a)s 元。") % {"a": report.amount},
-    )
-
-
-@require_POST
-@role_required(Role.ENTERPRISE_USER)
-def reject_report(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(request, report_id)
-    return run_action(
-        request,
-        RejectForm(request.POST),
-        lambda d: services.payment_report_reject(actor=request.user, report=report, reason=d["reason"]),
-        back=_back(request, item_url(report.item_id)),
-        success=_("已驳回该付款报告。"),
-    )
-
-
-@require_POST
-@role_required(*DEBTOR_SIDE_ROLES)
-def withdraw_report(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _report(request, report_id)
-    return run_action(
-        request,
-        None,
-        lambda d: services.payment_report_withdraw(
-            actor=request.user, report=report, reason=request.POST.get("reason", "")
-        ),
-        back=item_url(report.item_id),
-        success=_("付款报告已撤回。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISOR_ROLES)
-def adjust(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id)
-    return run_action(
-        request,
-        AdjustForm(request.POST),
-        lambda d: services.item_adjust(actor=request.user, item=item, **d),
-        back=item_url(item.pk),
-        success=_("已登记调整分录。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISOR_ROLES)
-def write_off(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id)
-    return run_action(
-        request,
-        WriteOffForm(request.POST),
-        lambda d: services.item_write_off(actor=request.user, item=item, **d),
-        back=item_url(item.pk),
-        success=_("已登记判决核销。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISOR_ROLES)
-def reverse_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(
-        LedgerEntry.objects.restrict(request.user, Action.CHANGE).select_related("item"), pk=entry_id
-    )
-    return run_action(
-        request,
-        ReasonForm(request.POST),
-        lambda d: services.entry_reverse(actor=request.user, entry=entry, reason=d["reason"]),
-        back=item_url(entry.item_id),
-        success=_("已冲正该分录。"),
-    )
-
-
-@require_POST
-@role_required(*DEBTOR_SIDE_ROLES)
-def open_dispute(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id)
-    return run_action(
-        request,
-        DisputeForm(request.POST),
-        lambda d: services.dispute_open(actor=request.user, item=item, **d),
-        back=item_url(item.pk),
-        success=_("已登记分歧，有分歧部分单独统计。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISOR_ROLES)
-def resolve_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    dispute = get_object_or_404(
-        Dispute.objects.restrict(request.user, Action.CHANGE).select_related("item__debtor"), pk=dispute_id
-    )
-    return run_action(
-        request,
-        DisputeResolveForm(request.POST),
-        lambda d: services.dispute_resolve(actor=request.user, dispute=dispute, **d),
-        back=item_url(dispute.item_id),
-        success=_("已登记分歧解决结果。"),
-    )
-
-
-@require_POST
-@role_required(*DEBTOR_SIDE_ROLES)
-def propose_plan(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id)
-    return run_action(
-        request,
-        PlanForm(request.POST),
-        lambda d: services.plan_propose(
-            actor=request.user, item=item, instalments=d["instalments"], reason=d["reason"]
-        ),
-        back=item_url(item.pk),
-        success=_("还款计划已提交，待责任部门审批。"),
-    )
-
-
-def _plan(request: HttpRequest, plan_id: int) -> RepaymentPlan:
-    return get_object_or_404(
-        RepaymentPlan.objects.restrict(request.user, Action.VIEW).select_related("item__debtor__region"),
-        pk=plan_id,
-    )
-
-
-@require_POST
-@role_required(*SUPERVISOR_ROLES)
-def approve_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    return run_action(
-        request,
-        DecisionForm(request.POST),
-        lambda d: services.plan_approve(actor=request.user, plan=plan, note=d["note"]),
-        back=item_url(plan.item_id),
-        success=_("还款计划已批准。"),
-    )
-
-
-@require_POST
-@role_required(*SUPERVISOR_ROLES)
-def reject_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    return run_action(
-        request,
-        DecisionForm(request.POST),
-        lambda d: services.plan_reject(actor=request.user, plan=plan, note=d["note"]),
-        back=item_url(plan.item_id),
-        success=_("已退回该还款计划。"),
-    )
-
-
-@require_POST
-@role_required(Role.ENTERPRISE_USER)
-def reconcile(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id, Action.VIEW)
-    return run_action(
-        request,
-        DecisionForm(request.POST),
-        lambda d: services.item_reconcile(actor=request.user, item=item, note=d["note"]),
-        back=_back(request, item_url(item.pk)),
-        success=_("已确认对账：该合同款项已结清。"),
-    )
-
-
-@require_POST
-@role_required(*DEBTOR_SIDE_ROLES)
-def close(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item(request, item_id)
-    return run_action(
-        request,
-        DecisionForm(request.POST),
-        lambda d: services.item_close(actor=request.user, item=item, note=d["note"]),
-        back=item_url(item.pk),
-        success=_("已对账销号。"),
-    )
+urlpatterns = [
+    path(f"{OBJECTS[row[2]][0]}{row[0]}/", post_action(name), name=name) for name, row in ACTIONS.items()
+]
