@@ -61,7 +61,11 @@ class Drafter(PlanStories):
         if n < 2 * len(SCENARIO_NAMES):  # the showcase items of every run: old enough for every story
             signed = as_of - dt.timedelta(days=rng.randrange(500, 800))
         span = {"works": (30, 420), "goods": (5, 90), "services": (30, 365)}[subject]
-        delivered: dt.date | None = min(as_of - DAY, signed + dt.timedelta(days=rng.randrange(*span)))
+        delivered: dt.date | None = signed + dt.timedelta(days=rng.randrange(*span))
+        if (
+            delivered is not None and delivered >= as_of
+        ):  # a recent contract: delivered some day since signing
+            delivered = signed + dt.timedelta(days=rng.randrange(max(1, (as_of - signed).days)))
         if rng.random() < 0.03:
             delivered = None  # not delivered yet, or the date is not known: the rules cannot assess it
         accept_p = {"works": 0.6, "goods": 0.3, "services": 0.2}[subject]
@@ -153,7 +157,8 @@ class Drafter(PlanStories):
         if amount_fen is not None:
             principal = min(cfen, amount_fen)
         start = facts["delivered_on"] or facts["signed_on"]
-        registered = min(self.as_of, start + dt.timedelta(days=rng.randrange(0, 60)))
+        registered = start + dt.timedelta(days=rng.randint(0, max(0, min(60, (self.as_of - start).days))))
+        self.registered = registered
         facts = self.assess(facts, principal, payer_kind_of(debtor.kind), registered)
         item = ItemDraft(
             n, debtor, creditor, facts, self.ctx.at(registered, 9, n % 60), principal_fen=principal
@@ -165,7 +170,7 @@ class Drafter(PlanStories):
         )
         due = facts["due_on"] or (start + dt.timedelta(days=60))
         scenario = SCENARIO_NAMES[n] if n < len(SCENARIO_NAMES) else weighted(rng, SCENARIOS)
-        if due > self.as_of and scenario in ("late", "plan", "dispute_court", "dispute_agreed"):
+        if due >= self.as_of and scenario in ("late", "plan", "dispute_court", "dispute_agreed"):
             scenario = rng.choice(("on_time", "partial", "unpaid"))
         item.scenario = scenario
         self._story(rng, item, scenario, registered, due, showcase=n < 2 * len(SCENARIO_NAMES))

@@ -28,10 +28,14 @@ class PaymentStories:
     now: dt.datetime
     escalate: dt.timedelta
     grace_days: int
+    registered: dt.date  # the date the item being drafted was registered
 
     def _days(self, rng: random.Random, low: dt.date, high: dt.date, k: int) -> list[dt.date]:
-        if high < low:
-            high = low
+        """k days in [low, high], never after the run's date (nothing is paid in the future); a window that
+        starts after the run's date (an item not due yet) falls back to the days since it was registered."""
+        high = min(high, self.as_of)
+        if low > high:
+            low = min(self.registered, high)
         span = (high - low).days
         return [low + dt.timedelta(days=rng.randint(0, span)) for _ in range(k)]
 
@@ -50,7 +54,10 @@ class PaymentStories:
     ) -> ReportDraft:
         """The debtor reports a payment; the SME confirms it unless the answer is still due at the run's clock."""
         method = weighted(rng, METHODS)
-        reported_day = min(self.as_of, day + dt.timedelta(days=rng.randint(0, 3)))
+        day = min(day, self.as_of)
+        reported_day = day + dt.timedelta(days=rng.randint(0, 3))
+        if reported_day > self.as_of:
+            reported_day = day  # a recent payment: reported the same day
         reported = self.ctx.at(reported_day, 9 + rng.randrange(8), rng.randrange(60))
         decided = reported + dt.timedelta(hours=rng.randrange(2, max(3, 24 * decide_within)))
         report = ReportDraft(

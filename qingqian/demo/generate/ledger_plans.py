@@ -95,17 +95,21 @@ class PlanStories(PaymentStories):
         planned = 0
         for inst in plan.instalments:
             grace_end = inst.due_on + dt.timedelta(days=plan.grace_days)
-            if grace_end >= until or grace_end >= self.as_of:
-                break  # not yet judged (the sweeper judges the day after the grace ends)
+            if until < self.as_of and grace_end >= until:
+                break  # superseded by a revision before this instalment was judged
+            if inst.due_on - dt.timedelta(days=5) > self.as_of:
+                break  # not due yet
             planned += inst.fen
             roll = rng.random()
             owed_now = planned - (item.paid_fen - (plan.baseline_fen or 0))
             room = item.balance_fen - item.pending_fen()
-            if owed_now > 0 and room > 0 and roll < reliability:
-                day = inst.due_on - dt.timedelta(days=rng.randint(0, 5))
+            day = inst.due_on - dt.timedelta(days=rng.randint(0, 5))
+            if day <= self.as_of and owed_now > 0 and room > 0 and roll < reliability:
                 self.pay(rng, item, day, min(owed_now, room), decide_within=2)
-            elif owed_now > 1 and room > 0 and roll < reliability + 0.15:
+            elif inst.due_on <= self.as_of and owed_now > 1 and room > 0 and roll < reliability + 0.15:
                 self.pay(rng, item, inst.due_on, min(owed_now // 2, room), decide_within=2)
+            if grace_end >= self.as_of:
+                continue  # judged by the sweeper the day after its grace ends
             end = self.ctx.at(grace_end + DAY, 0)
             paid = sum(e.fen for e in item.entries if e.bucket == "payment" and e.recorded_at < end)
             inst.checked_at = end + dt.timedelta(hours=1)

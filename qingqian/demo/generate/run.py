@@ -19,10 +19,8 @@ from qingqian.core.context import request_context
 from qingqian.core.events import record_event
 from qingqian.core.models import Event
 from qingqian.demo.generate.common import Context, Progress
-from qingqian.demo.generate.scales import Scale
+from qingqian.demo.generate.scales import VERSION, Scale
 
-#: Bump when the same seed would generate different data (cached benchmark databases are rebuilt).
-VERSION = "1"
 FINISHED = "demo.generate.finished"
 
 

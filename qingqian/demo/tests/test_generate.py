@@ -122,6 +122,10 @@ def test_the_ledger_shows_every_payment_kind_dispute_and_plan_breach(
     assert set(reports.values_list("status", flat=True)) == set(ReportStatus.values)
     assert set(reports.values_list("method", flat=True)) == set(PaymentMethod.values)
     assert reports.filter(status=ReportStatus.REPORTED, escalated_at__isnull=False).exists()
+    # nothing is paid after the run's date, and most reports were answered long ago
+    assert not reports.filter(paid_on__gt=AS_OF).exists()
+    assert not LedgerEntry.objects.filter(item__in=items, effective_on__gt=AS_OF).exists()
+    assert reports.filter(status=ReportStatus.REPORTED).count() < reports.count() * 0.15
     entries = LedgerEntry.objects.filter(item__in=items)
     assert set(entries.values_list("kind", flat=True)) == {
         "confirmed",
