@@ -26,7 +26,7 @@ OPEN = (
     "'registered', 'under_review', 'awaiting_material', 'accepted', 'transferred', 'in_handling', "
     "'extension_requested', 'result_submitted', 'feedback_sent', 'office_review'"
 )
-FIRST_PAGE = [
+FIRST_PAGE: list[tuple[str, list[Any]]] = [
     (
         "SELECT c.id, c.number, c.status, c.channel, c.complainant_name, c.respondent_name, c.respondent_id,"
         " c.amount_claimed, c.received_on, c.due_on, c.due_kind, c.lateness, c.ladder_step, d.name, r.name"
