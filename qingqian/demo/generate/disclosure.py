@@ -22,6 +22,8 @@ from qingqian.disclosure.models import DisclosureReturn, PublishedDisclosure
 from qingqian.disclosure.services.returns import content_hash, office_name_for, returns_draft
 from qingqian.registry.models import Organisation, Region
 
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
 AFTER_DEADLINE = [(ReturnStatus.PUBLISHED, 93), (ReturnStatus.APPROVED, 4), (ReturnStatus.DRAFTED, 3)]
 BEFORE_DEADLINE = [
     (ReturnStatus.PUBLISHED, 35),
@@ -75,11 +77,14 @@ def generate_disclosure(ctx: Context) -> dict[str, int]:
         at = ctx.at(day, 10)
         dept = body.responsible_department
         approver = dept.name if dept is not None else "主管部门"
+        # the same Decimal whichever database returned it (SQLite drops trailing zeros)
+        amount = Decimal(ret.overdue_amount or 0).quantize(CENT)
+        late = Decimal(ret.avg_days_late).quantize(TENTH) if ret.avg_days_late is not None else None
         figures = {
             "overdue_count": ret.overdue_count,
-            "overdue_amount": ret.overdue_amount,
+            "overdue_amount": amount,
             "paid_late_count": ret.paid_late_count,
-            "avg_days_late": ret.avg_days_late,
+            "avg_days_late": late,
         }
         digest = content_hash(
             {"body": body.pk, "body_name": body.name, "year": ret.year, "version": ret.version, "as_of": ret.as_of,
@@ -87,8 +92,7 @@ def generate_disclosure(ctx: Context) -> dict[str, int]:
         )  # fmt: skip
         published.append(
             (ret.id, body.pk, ret.year, ret.version, body.name, body.kind, body.level, region.pk, region.path,
-             ret.as_of, ret.overdue_count, ret.overdue_amount or Decimal("0.00"), ret.paid_late_count,
-             ret.avg_days_late, False, approver, approved, None, at, None, offices[body.region_id], "", None, digest)
+             ret.as_of, ret.overdue_count, amount, ret.paid_late_count, late, False, approver, approved, None, at, None, offices[body.region_id], "", None, digest)
         )  # fmt: skip
     now = ctx.now
     for status, ids in by_status.items():
