@@ -2,6 +2,8 @@
 
     python bench/bench_complaints.py [--scale city|province] [--repeat 15] [--backends sqlite,postgres]
 
+(SQLite, the embedded default, is measured at city scale; a province runs on PostgreSQL.)
+
 On the cached generated databases (bench/generated.py: city and 10× smaller, or province and city; the
 complaints are in every workflow state with deadlines on the working-day calendar), pages are rendered
 through Django's test client as the demo personas after two warm-up requests: median and p95 wall time and
@@ -77,7 +79,9 @@ def main() -> None:
     parser.add_argument("--scale", choices=["city", "province"], default="city")
     parser.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--backends", default=None, help="default: sqlite,postgres at city scale; postgres at province scale"
+    )
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
@@ -96,7 +100,8 @@ def main() -> None:
     ]
     targets = []
     sizes = args.sizes or generated.sizes_for(args.scale)
-    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+    backends = args.backends or ("sqlite,postgres" if args.scale == "city" else "postgres")
+    for backend in [b.strip() for b in backends.split(",") if b.strip()]:
         for size in sizes:
             cached = generated.ensure(size, backend)
             r = generated.run_child(__file__, cached, "--repeat", str(args.repeat))

@@ -82,19 +82,24 @@ DIGITS = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 13 → 十三, 20 → 二十, 105 → 一百零五 (ordinals in names such as 第十三中学)."""
+    """1 → 一, 13 → 十三, 20 → 二十, 105 → 一百零五, 1010 → 一千零一十 (ordinals such as 第十三中学);
+    Arabic digits from 10,000 on."""
     if n < 10:
         return DIGITS[n]
     if n < 20:
         return "十" + (DIGITS[n % 10] if n % 10 else "")
     if n < 100:
         return DIGITS[n // 10] + "十" + (DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    head = DIGITS[n // 100] + "百"
+    if n >= 10_000:
+        return str(n)
+    unit, size = ("千", 1000) if n >= 1000 else ("百", 100)
+    head, rest = DIGITS[n // size] + unit, n % size
     if rest == 0:
         return head
-    if rest < 10:
-        return head + "零" + DIGITS[rest]
+    if rest < size // 10:  # a skipped place: 一百零五, 一千零五十
+        return (
+            head + "零" + (chinese_number(rest) if rest >= 20 or rest < 10 else "一" + chinese_number(rest))
+        )
     return head + (chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
 
 

@@ -77,3 +77,23 @@ def test_the_command_prints_counts_checksums_and_rates(world: Any) -> None:
         pass
     text = out.getvalue()
     assert "rows/s" in text and "ledger_arrearsitem" in text and "sm3" in text and "stage ledger" in text
+
+
+def test_names_number_schools_in_chinese_and_shorten_divisions() -> None:
+    from qingqian.demo.generate.names import chinese_number, short_region
+
+    assert [chinese_number(n) for n in (3, 13, 40, 105, 110, 1010, 2050)] == [
+        "三",
+        "十三",
+        "四十",
+        "一百零五",
+        "一百一十",
+        "一千零一十",
+        "二千零五十",
+    ]
+    assert [short_region(n) for n in ("石家庄市", "长安区", "正定县", "辛集市")] == [
+        "石家庄",
+        "长安",
+        "正定",
+        "辛集",
+    ]
