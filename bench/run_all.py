@@ -27,14 +27,16 @@ PG_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgres://postgres@127.0.0
 # (name, script, arguments per scale)
 BENCHES: list[tuple[str, str, dict[str, list[str]]]] = [
     ("rules", "bench/bench_rules.py", {"city": ["--n", "100000"], "province": ["--n", "100000"]}),
-    ("complaints", "bench/bench_complaints.py", {"city": [], "province": []}),
+    ("complaints", "bench/bench_complaints.py", {"city": [], "province": ["--scale", "province"]}),
     (
         "ledger-import",
         "bench/bench_ledger_import.py",
         {"city": ["--backend", "both"], "province": ["--backend", "both"]},
     ),
-    ("ledger-aging", "bench/bench_ledger_aging.py", {"city": [], "province": ["--items", "1000000"]}),
-    ("public", "bench/bench_public.py", {"city": [], "province": []}),
+    # on the generated databases of bench/generated.py (city + 10× smaller; province + city)
+    ("daily-sweep", "bench/bench_daily_sweep.py", {"city": [], "province": ["--scale", "province"]}),
+    ("ledger-list", "bench/bench_ledger_list.py", {"city": [], "province": ["--scale", "province"]}),
+    ("public", "bench/bench_public.py", {"city": [], "province": ["--scale", "province"]}),
     # the load test (loadtest/run.py): gunicorn + locust on a temporary PostgreSQL database
     (
         "load",

@@ -169,10 +169,15 @@ class Totals:
 
 
 def totals_of(qs: QuerySet[ArrearsItem]) -> Totals:
-    """Sums over a (filtered, restricted) item queryset. Disputed and undisputed are kept apart."""
+    """Sums over a (filtered, restricted) item queryset. Disputed and undisputed are kept apart.
+
+    Plain COUNT, not COUNT(DISTINCT): the scopes and filters join only single-valued relations (or, for the
+    warnings filter, ask for `.distinct()`, which Django aggregates over a subquery), so no item appears
+    twice; a DISTINCT aggregate would sort every row and keep PostgreSQL from aggregating in parallel
+    (docs/perf/ledger-totals.md)."""
     agg = qs.order_by().aggregate(
-        n=Count("id", distinct=True),
-        n_open=Count("id", filter=Q(status=ItemStatus.OPEN), distinct=True),
+        n=Count("id"),
+        n_open=Count("id", filter=Q(status=ItemStatus.OPEN)),
         s_principal=Sum("principal_total"),
         s_paid=Sum("paid_total"),
         s_written_off=Sum("written_off_total"),
