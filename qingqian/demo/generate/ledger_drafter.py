@@ -172,6 +172,8 @@ class Drafter(PlanStories):
         scenario = SCENARIO_NAMES[n] if n < len(SCENARIO_NAMES) else weighted(rng, SCENARIOS)
         if due >= self.as_of and scenario in ("late", "plan", "dispute_court", "dispute_agreed"):
             scenario = rng.choice(("on_time", "partial", "unpaid"))
+        if (self.as_of - registered).days < 20 and not scenario.startswith("dispute"):
+            scenario = "unpaid"  # registered in the last days: nothing paid on it yet
         item.scenario = scenario
         self._story(rng, item, scenario, registered, due, showcase=n < 2 * len(SCENARIO_NAMES))
         self._extra_reports(rng, item, registered)
