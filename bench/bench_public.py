@@ -78,7 +78,7 @@ def child(requests: int, seed: int) -> dict[str, Any]:
     from qingqian.disclosure.models import PublishedDisclosure
 
     rng = random.Random(seed)
-    body_ids = sorted(PublishedDisclosure.objects.values_list("body_id", flat=True).distinct())
+    body_ids = sorted(PublishedDisclosure.objects.order_by().values_list("body_id", flat=True).distinct())
     public = Client()
     for b in body_ids[:20]:
         public.get(f"/disclosure/bodies/{b}/")

@@ -122,6 +122,11 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}; {pg}"
 
 
+def _stem(name: str, scale: str) -> str:
+    """Results of the city scale are `<name>.md`; a province run keeps `<name>.province.md` beside them."""
+    return name if scale == "city" else f"{name}.{scale}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["city", "province"], default="city")
@@ -159,8 +164,9 @@ def main() -> None:
         else:
             section = "\n\n".join(b.strip() for b in blocks) + f"\n\n_Measured {stamp}._\n"
             target_lines = [line for line in proc.stdout.splitlines() if line.startswith("TARGET|")]
-        (RESULTS / f"{name}.md").write_text(section, encoding="utf-8")
-        (RESULTS / f"{name}.targets").write_text("\n".join(target_lines) + "\n", encoding="utf-8")
+        stem = _stem(name, args.scale)
+        (RESULTS / f"{stem}.md").write_text(section, encoding="utf-8")
+        (RESULTS / f"{stem}.targets").write_text("\n".join(target_lines) + "\n", encoding="utf-8")
 
     sections: list[str] = []
     targets: list[list[str]] = []
@@ -169,10 +175,14 @@ def main() -> None:
         if not md.exists():
             sections.append(f"### {name}\n\n_Not measured yet (`{script}`)._\n")
             continue
-        sections.append(md.read_text(encoding="utf-8"))
-        for line in (RESULTS / f"{name}.targets").read_text(encoding="utf-8").splitlines():
-            if line.startswith("TARGET|"):
-                targets.append(line.split("|")[1:5])
+        # the city result, then the last province result if there is one (`--scale province` keeps its own)
+        for stem in (name, _stem(name, "province")):
+            if not (RESULTS / f"{stem}.md").exists():
+                continue
+            sections.append((RESULTS / f"{stem}.md").read_text(encoding="utf-8"))
+            for line in (RESULTS / f"{stem}.targets").read_text(encoding="utf-8").splitlines():
+                if line.startswith("TARGET|"):
+                    targets.append(line.split("|")[1:5])
 
     lines = [
         "# Benchmarks",

@@ -172,6 +172,8 @@ class Drafter(PlanStories):
         scenario = SCENARIO_NAMES[n] if n < len(SCENARIO_NAMES) else weighted(rng, SCENARIOS)
         if due >= self.as_of and scenario in ("late", "plan", "dispute_court", "dispute_agreed"):
             scenario = rng.choice(("on_time", "partial", "unpaid"))
+        if (self.as_of - registered).days < 20 and not scenario.startswith("dispute"):
+            scenario = "unpaid"  # registered in the last days: nothing paid on it yet
         item.scenario = scenario
         self._story(rng, item, scenario, registered, due, showcase=n < 2 * len(SCENARIO_NAMES))
         self._extra_reports(rng, item, registered)
@@ -192,19 +194,19 @@ class Drafter(PlanStories):
         if scenario == "on_time":
             days = sorted(
                 self._days(
-                    rng, max(registered, due - dt.timedelta(days=60)), min(due, as_of), rng.randint(1, 4)
+                    rng, max(registered, due - dt.timedelta(days=60)), min(due, as_of), rng.randint(2, 5)
                 )
             )
             self._pay_split(rng, item, days, item.balance_fen)
         elif scenario == "late":
             last = min(as_of, due + dt.timedelta(days=rng.randrange(1, 420)))
             days = sorted(
-                self._days(rng, max(registered, due - dt.timedelta(days=30)), last, rng.randint(2, 5))
+                self._days(rng, max(registered, due - dt.timedelta(days=30)), last, rng.randint(3, 7))
             )
             days[-1] = max(days[-1], due + DAY)
             self._pay_split(rng, item, days, item.balance_fen)
         elif scenario == "partial":
-            k = rng.randint(2, 7)
+            k = rng.randint(3, 10)
             days = sorted(self._days(rng, max(registered, due - dt.timedelta(days=30)), as_of, k))
             share = int(item.balance_fen * rng.uniform(0.2, 0.9))
             self._pay_split(rng, item, days, share)
