@@ -133,6 +133,8 @@ def child_env(url: str) -> dict[str, str]:
         "QINGQIAN_ENV": "development",
         "QINGQIAN_VAR_DIR": str(var),
         "DEMO_DATA_ALLOWED": "1",
+        # every benchmark request comes from one loopback address: measure the page, not the rate limiter
+        "RATE_LIMIT_ENABLED": "0",
         "DEBUG": "0",
         "PYTHONPATH": str(ROOT),
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
