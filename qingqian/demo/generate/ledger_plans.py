@@ -55,6 +55,9 @@ class PlanStories(PaymentStories):
             self._propose_only(
                 rng, item, version=len(item.plans) + 1, rejected=showcase and item.n < len(SCENARIO_NAMES)
             )
+            if showcase and item.n < len(SCENARIO_NAMES):
+                # the showcase item shows both outcomes: rejected, then a new proposal awaiting approval
+                self._propose_only(rng, item, version=len(item.plans) + 1, pending=True)
 
     def _approve_plan(
         self, rng: random.Random, item: ItemDraft, day: dt.date, *, version: int, revises: PlanDraft | None
@@ -129,9 +132,16 @@ class PlanStories(PaymentStories):
                 )
 
     def _propose_only(
-        self, rng: random.Random, item: ItemDraft, version: int, *, rejected: bool = False
+        self,
+        rng: random.Random,
+        item: ItemDraft,
+        version: int,
+        *,
+        rejected: bool = False,
+        pending: bool = False,
     ) -> None:
-        status = PlanStatus.REJECTED if rejected or rng.random() < 0.3 else PlanStatus.PROPOSED
+        draw = rng.random()  # drawn either way, so forcing a showcase status leaves the rest of the run alone
+        status = PlanStatus.REJECTED if rejected or (not pending and draw < 0.3) else PlanStatus.PROPOSED
         undisputed = item.balance_fen - item.disputed_fen
         day = self.as_of - dt.timedelta(days=rng.randint(1, 20))
         current = next((p for p in item.plans if p.status == PlanStatus.APPROVED), None)
