@@ -200,6 +200,10 @@ def main() -> None:
         "|---|---|---|---|",
         *(f"| {t[0]} | {t[1]} | {t[2]} | {t[3]} |" for t in targets),
         "",
+        "A MISS comes with the profile that explains it: in its section below (the import's phase table and"
+        " cProfile list, the load test's per-endpoint profile) and as query plans in `docs/perf/`"
+        f" ({', '.join(f'`{p.name}`' for p in sorted((ROOT / 'docs' / 'perf').glob('*.md')))}).",
+        "",
         "## Results",
         "",
         *sections,

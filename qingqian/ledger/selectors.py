@@ -174,7 +174,7 @@ def totals_of(qs: QuerySet[ArrearsItem]) -> Totals:
     Plain COUNT, not COUNT(DISTINCT): the scopes and filters join only single-valued relations (or, for the
     warnings filter, ask for `.distinct()`, which Django aggregates over a subquery), so no item appears
     twice; a DISTINCT aggregate would sort every row and keep PostgreSQL from aggregating in parallel
-    (docs/perf/ledger-totals.md)."""
+    (docs/perf/ledger-list.md)."""
     agg = qs.order_by().aggregate(
         n=Count("id"),
         n_open=Count("id", filter=Q(status=ItemStatus.OPEN)),

@@ -1,5 +1,5 @@
 """`totals_of` counts each item once, whatever filter joined a multi-valued relation (it counts with a plain
-COUNT, docs/perf/ledger-totals.md)."""
+COUNT, docs/perf/ledger-list.md)."""
 
 from __future__ import annotations
 
