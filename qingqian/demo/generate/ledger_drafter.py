@@ -169,13 +169,14 @@ class Drafter(PlanStories):
             )
         )
         due = facts["due_on"] or (start + dt.timedelta(days=60))
-        scenario = SCENARIO_NAMES[n] if n < len(SCENARIO_NAMES) else weighted(rng, SCENARIOS)
+        showcase = n < 2 * len(SCENARIO_NAMES)  # every run starts with every story, twice
+        scenario = SCENARIO_NAMES[n % len(SCENARIO_NAMES)] if showcase else weighted(rng, SCENARIOS)
         if due >= self.as_of and scenario in ("late", "plan", "dispute_court", "dispute_agreed"):
             scenario = rng.choice(("on_time", "partial", "unpaid"))
         if (self.as_of - registered).days < 20 and not scenario.startswith("dispute"):
             scenario = "unpaid"  # registered in the last days: nothing paid on it yet
         item.scenario = scenario
-        self._story(rng, item, scenario, registered, due, showcase=n < 2 * len(SCENARIO_NAMES))
+        self._story(rng, item, scenario, registered, due, showcase=showcase)
         self._extra_reports(rng, item, registered)
         self._close(rng, item)
         return item
