@@ -14,7 +14,6 @@ shows, and their count. Target (issue 4): the office queue's first page in under
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -73,16 +72,11 @@ def child(repeat: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", choices=["city", "province"], default="city")
-    parser.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
+    parser = generated.parser(__doc__)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument(
         "--backends", default=None, help="default: sqlite,postgres at city scale; postgres at province scale"
     )
-    parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.repeat)))
@@ -120,9 +114,7 @@ def main() -> None:
                 f"{TARGET_MS:.0f} ms (p95)|{first['p50']:.1f} ms median, {first['p95']:.1f} ms p95, "
                 f"{r['results'][0]['queries']} queries|{'PASS' if first['p95'] < TARGET_MS else 'MISS'}"
             )
-    lines.append("```")
-    print("\n".join(lines))
-    print("\n".join(targets))
+    generated.emit(lines, targets)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ payments under 60 s on this machine.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -247,12 +246,7 @@ def _row(label: str, seconds: float, hand: float, what: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", choices=["city", "province"], default="city")
-    parser.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
-    parser.add_argument("--child", action="store_true")
+    parser = generated.parser(__doc__)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(), default=str))
@@ -334,9 +328,7 @@ def main() -> None:
             f"TARGET|daily sweep agrees with hand-written SQL ({size})|every figure equal|"
             f"{'equal' if agree else 'differs'}; total {total:.1f} s vs {hand:.1f} s|{'PASS' if agree else 'MISS'}"
         )
-    lines.append("```")
-    print("\n".join(lines))
-    print("\n".join(targets))
+    generated.emit(lines, targets)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ A benchmark that changes data does it inside a transaction it rolls back, so the
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -253,3 +254,18 @@ def signed_in(username: str) -> Any:
     client = Client()
     sign_in(client, User.objects.get(username=username))
     return client
+
+
+def parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every generated-data benchmark takes: --scale, --sizes (override), --child."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scale", choices=["city", "province"], default="city")
+    p.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
+    p.add_argument("--child", action="store_true")
+    return p
+
+
+def emit(lines: list[str], targets: list[str]) -> None:
+    """Close the markdown block and print it, then the TARGET lines (what bench/run_all.py collects)."""
+    print("\n".join([*lines, "```"]))
+    print("\n".join(targets))
