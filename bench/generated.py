@@ -14,10 +14,12 @@ A benchmark that changes data does it inside a transaction it rolls back, so the
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -121,9 +123,20 @@ def _bench_key(name: str, hex_chars: int) -> str:
     return hashlib.sha256(f"qingqian-bench-only:{name}".encode()).hexdigest()[:hex_chars]
 
 
+_VAR: list[Path] = []
+
+
+def _var_dir() -> Path:
+    """One scratch var directory per benchmark process (secret key, uploads), removed when it exits."""
+    if not _VAR:
+        _VAR.append(Path(tempfile.mkdtemp(prefix="qq-bench-")))
+        atexit.register(shutil.rmtree, _VAR[0], True)
+    return _VAR[0]
+
+
 def child_env(url: str) -> dict[str, str]:
     """The environment a benchmark child (or the generator) runs Django in."""
-    var = Path(tempfile.mkdtemp(prefix="qq-bench-"))
+    var = _var_dir()
     return {
         **os.environ,
         "PII_KEYS": f"bench1:{_bench_key('pii', 32)}",
