@@ -282,3 +282,9 @@ def emit(lines: list[str], targets: list[str]) -> None:
     """Close the markdown block and print it, then the TARGET lines (what bench/run_all.py collects)."""
     print("\n".join([*lines, "```"]))
     print("\n".join(targets))
+
+
+def has_targets(scale: str, size: str) -> bool:
+    """A city run reports the targets of both its sizes; a province run only the province's (its city
+    size is there to show the growth, and the city run reports it)."""
+    return scale == "city" or size == "province"
