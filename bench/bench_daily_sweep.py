@@ -23,7 +23,6 @@ payments under 60 s on this machine.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -247,12 +246,7 @@ def _row(label: str, seconds: float, hand: float, what: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", choices=["city", "province"], default="city")
-    parser.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
-    parser.add_argument("--child", action="store_true")
+    parser = generated.parser(__doc__)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(), default=str))
@@ -266,8 +260,9 @@ def main() -> None:
         "result (see the script), and the product's result is compared with it row by row or by counts.",
         "",
     ]
-    targets = []
+    targets: list[str] = []
     for size in args.sizes or generated.sizes_for(args.scale):
+        mark = len(targets)
         cached = generated.ensure(size)
         r = generated.run_child(__file__, cached)
         aging_s, aging_rows = r["aging"]
@@ -334,9 +329,9 @@ def main() -> None:
             f"TARGET|daily sweep agrees with hand-written SQL ({size})|every figure equal|"
             f"{'equal' if agree else 'differs'}; total {total:.1f} s vs {hand:.1f} s|{'PASS' if agree else 'MISS'}"
         )
-    lines.append("```")
-    print("\n".join(lines))
-    print("\n".join(targets))
+        if not generated.has_targets(args.scale, size):
+            del targets[mark:]
+    generated.emit(lines, targets)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ the office queue, applied here to the other staff list pages).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from decimal import Decimal
@@ -125,13 +124,8 @@ def child(repeat: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", choices=["city", "province"], default="city")
-    parser.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
+    parser = generated.parser(__doc__)
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.repeat)))
@@ -146,8 +140,9 @@ def main() -> None:
         "| data | page | p50 | p95 | SQL queries | lower bound p50 | ratio (p50) | rows in scope | same totals |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    targets = []
+    targets: list[str] = []
     for size in args.sizes or generated.sizes_for(args.scale):
+        mark = len(targets)
         cached = generated.ensure(size)
         r = generated.run_child(__file__, cached, "--repeat", str(args.repeat))
         for x in r["results"]:
@@ -163,9 +158,9 @@ def main() -> None:
                 f"{p['p95']:.0f} ms p95 ({generated.ratio(p['p50'], h['p50'])} the lower bound)|"
                 f"{'PASS' if ok else 'MISS'}"
             )
-    lines.append("```")
-    print("\n".join(lines))
-    print("\n".join(targets))
+        if not generated.has_targets(args.scale, size):
+            del targets[mark:]
+    generated.emit(lines, targets)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ Prints a markdown block and TARGET lines (issue 6: body page and dashboard p95 <
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
@@ -152,14 +151,9 @@ def _row(data: str, label: str, p: dict[str, float], lower: dict[str, float] | N
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", choices=["city", "province"], default="city")
-    parser.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
+    parser = generated.parser(__doc__)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20261124)
-    parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.requests, args.seed), default=str))
@@ -176,8 +170,9 @@ def main() -> None:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     notes = []
-    targets = []
+    targets: list[str] = []
     for size in args.sizes or generated.sizes_for(args.scale):
+        mark = len(targets)
         cached = generated.ensure(size)
         r = generated.run_child(__file__, cached, "--requests", str(args.requests), "--seed", str(args.seed))
         data = (
@@ -210,9 +205,9 @@ def main() -> None:
             f"{c['median']:.1f} s ({generated.ratio(c['median'], r['cold_hand_s'])} the SQL)|"
             f"{'PASS' if c['median'] < COLD_TARGET_S and r['agree'] else 'MISS'}",
         ]
-    lines += ["", *notes, "```"]
-    print("\n".join(lines))
-    print("\n".join(targets))
+        if not generated.has_targets(args.scale, size):
+            del targets[mark:]
+    generated.emit([*lines, "", *notes], targets)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,13 @@ A benchmark that changes data does it inside a transaction it rolls back, so the
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -120,9 +123,20 @@ def _bench_key(name: str, hex_chars: int) -> str:
     return hashlib.sha256(f"qingqian-bench-only:{name}".encode()).hexdigest()[:hex_chars]
 
 
+_VAR: list[Path] = []
+
+
+def _var_dir() -> Path:
+    """One scratch var directory per benchmark process (secret key, uploads), removed when it exits."""
+    if not _VAR:
+        _VAR.append(Path(tempfile.mkdtemp(prefix="qq-bench-")))
+        atexit.register(shutil.rmtree, _VAR[0], True)
+    return _VAR[0]
+
+
 def child_env(url: str) -> dict[str, str]:
     """The environment a benchmark child (or the generator) runs Django in."""
-    var = Path(tempfile.mkdtemp(prefix="qq-bench-"))
+    var = _var_dir()
     return {
         **os.environ,
         "PII_KEYS": f"bench1:{_bench_key('pii', 32)}",
@@ -255,3 +269,24 @@ def signed_in(username: str) -> Any:
     client = Client()
     sign_in(client, User.objects.get(username=username))
     return client
+
+
+def parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every generated-data benchmark takes: --scale, --sizes (override), --child."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scale", choices=["city", "province"], default="city")
+    p.add_argument("--sizes", nargs="*", help="override the sizes (e.g. city10)")
+    p.add_argument("--child", action="store_true")
+    return p
+
+
+def emit(lines: list[str], targets: list[str]) -> None:
+    """Close the markdown block and print it, then the TARGET lines (what bench/run_all.py collects)."""
+    print("\n".join([*lines, "```"]))
+    print("\n".join(targets))
+
+
+def has_targets(scale: str, size: str) -> bool:
+    """A city run reports the targets of both its sizes; a province run only the province's (its city
+    size is there to show the growth, and the city run reports it)."""
+    return scale == "city" or size == "province"
