@@ -88,18 +88,7 @@ def server() -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("e2e server did not start: " + (tmp / "server.log").read_text()[-2000:])
-        time.sleep(0.3)
+    wait_until_healthy(base, proc, tmp / "server.log", "e2e server")
     try:
         yield base
     finally:
@@ -233,3 +222,19 @@ def shot() -> Any:
         return path
 
     return _shot
+
+
+def wait_until_healthy(base: str, proc: subprocess.Popen[bytes], log: Path, what: str) -> None:
+    """Wait up to 60 s for `/healthz` to answer 200; kill the server and show its log if it doesn't."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError(f"{what} did not start: " + log.read_text()[-2000:])
+        time.sleep(0.3)

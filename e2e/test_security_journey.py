@@ -10,14 +10,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from e2e.conftest import ROOT, _free_port, _manage
+from e2e.conftest import ROOT, _free_port, _manage, wait_until_healthy
 
 IDLE = 45
 WARNING = 30
@@ -54,20 +53,7 @@ def short_server() -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError(
-                "short-timeout server did not start: " + (tmp / "server.log").read_text()[-2000:]
-            )
-        time.sleep(0.3)
+    wait_until_healthy(base, proc, tmp / "server.log", "short-timeout server")
     try:
         yield base
     finally:
