@@ -104,6 +104,8 @@ def figures_parts(d: Dialect, *, edges: tuple[int, ...], ids: list[int] | None =
     days_after = d.days.format(a=A, b=f"{g}(i.due_on, e.effective_on)")
     where = f"WHERE {_id_filter('i.id', ids)}" if ids is not None else ""
     entry_where = f"WHERE {_id_filter('e.item_id', ids)}" if ids is not None else ""
+    # A reversal is written on the item of the entry it reverses: for some items, their own reversals.
+    reversed_where = f"AND {_id_filter('item_id', ids)}" if ids is not None else ""
     fen = d.fen.format(x="e.amount")
     reduction = f"e.bucket <> 'principal' AND e.effective_on <= {A}"
     # One pass over the entries. Amounts are linear, so reversals (same day, opposite sign) cancel in
@@ -112,7 +114,7 @@ def figures_parts(d: Dialect, *, edges: tuple[int, ...], ids: list[int] | None =
     # Built from constants and integer settings only; values travel as parameters.
     ctes = f"""
 WITH reversed AS (
-    SELECT reverses_id FROM ledger_ledgerentry WHERE reverses_id IS NOT NULL
+    SELECT reverses_id FROM ledger_ledgerentry WHERE reverses_id IS NOT NULL {reversed_where}
 ),
 moved AS (
     SELECT e.item_id,

@@ -101,10 +101,22 @@ def sqlite_bulk_cache() -> Iterator[None]:
 
 
 def fast_insert(
-    model: type[models.Model], field_names: list[str], rows: Iterable[tuple[Any, ...]], *, batch: int = 5000
+    model: type[models.Model],
+    field_names: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    batch: int = 5000,
+    stream: bool = False,
+    between: Callable[[int], None] | None = None,
 ) -> int:
     """Insert `rows` (tuples in `field_names` order; foreign keys as ids via their attname; JSON columns
-    as Python objects)."""
+    as Python objects). `between(count)` is called after each batch, with the rows written so far, while
+    the connection is free (it may query, e.g. to report progress).
+
+    PostgreSQL: each batch of `batch` rows is one COPY. By default a batch is pulled from `rows` before its
+    COPY opens (a row generator may then query). With `stream=True` rows go into the open COPY as they are
+    produced, so the server inserts them (and maintains the indexes) while the generator computes the next
+    ones — for a generator that does not touch the database."""
     fields = [model._meta.get_field(name) for name in field_names]
     columns = [str(f.column) for f in fields]  # type: ignore[union-attr]
     table = model._meta.db_table
@@ -117,18 +129,21 @@ def fast_insert(
             sql.Identifier(table), sql.SQL(", ").join([sql.Identifier(c) for c in columns])
         )
         with connection.cursor() as cursor:
-            # Rows are pulled in batches *outside* the COPY: the connection is busy while copying, and a
-            # row generator may itself query (e.g. progress updates).
             iterator = iter(rows)
             while True:
-                chunk = list(itertools.islice(iterator, batch))
-                if not chunk:
-                    break
+                chunk = itertools.islice(iterator, batch)
+                written = 0
                 with cursor.cursor.copy(statement) as copy:
                     copy.set_types(types)
-                    for row in chunk:
-                        copy.write_row(row)
-                count += len(chunk)
+                    write = copy.write_row
+                    for row in chunk if stream else list(chunk):
+                        write(row)
+                        written += 1
+                count += written
+                if written < batch:
+                    break
+                if between is not None:
+                    between(count)
         return count
     plan = [(i, conv) for i, f in enumerate(fields) if (conv := _sqlite_converter(f)) is not None]  # type: ignore[arg-type]
     quoted = ", ".join(f'"{c}"' for c in columns)
@@ -148,4 +163,6 @@ def fast_insert(
                 break
             cursor.executemany(statement_text, pending)
             count += len(pending)
+            if between is not None and len(pending) == batch:
+                between(count)
     return count

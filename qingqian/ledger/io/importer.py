@@ -86,6 +86,9 @@ def _same(before: Any, now: Any) -> bool:
 class LedgerImporter(Importer):
     """Reads a 台账 sheet. `unit` is auto (the file's "金额单位：万元" line, else 元), yuan or wan."""
 
+    #: new items per COPY: progress is reported between them (a few per large file)
+    write_batch = 5000
+
     def __init__(
         self,
         *,
@@ -319,14 +322,13 @@ class LedgerImporter(Importer):
         job_id = self.job.pk if self.job is not None else None
         now = timezone.now()
         reason = str(_("台账导入确认欠款"))
-        every = self.progress_every
         assess_s = 0.0
 
+        # Streamed into the COPY (`stream=True`): the server writes rows and their indexes while the next
+        # are assessed, so nothing in here may touch the database; progress is reported between batches.
         def item_rows() -> Any:
             nonlocal assess_s
-            for n, (pk, plan) in enumerate(zip(ids, creates, strict=True)):
-                if n and n % every == 0:
-                    self.progress("write", n, len(creates))
+            for pk, plan in zip(ids, creates, strict=True):
                 t = clock()
                 stored = assessor.stored(plan.debtor.kind, assessed_facts(plan.facts), now)
                 assess_s += clock() - t
@@ -351,7 +353,14 @@ class LedgerImporter(Importer):
                 )
 
         t0 = clock()
-        fast_insert(ArrearsItem, ITEM_COLUMNS, item_rows())
+        fast_insert(
+            ArrearsItem,
+            ITEM_COLUMNS,
+            item_rows(),
+            stream=True,
+            batch=self.write_batch,
+            between=lambda n: self.progress("write", n, len(creates)),
+        )
         self.add_time("assess", assess_s)
         self.add_time("write: items", clock() - t0 - assess_s)
         t0 = clock()
@@ -372,6 +381,7 @@ class LedgerImporter(Importer):
                 )
                 for pk, plan in zip(ids, creates, strict=True)
             ),
+            stream=True,
         )
         self.add_time("write: entries", clock() - t0)
         t0 = clock()

@@ -94,6 +94,8 @@ def _progress(job_id: int) -> Any:
         import time
 
         logger.info("import %s: %s %d/%d", job_id, phase, done, total)
+        if phase == "write" and done:
+            return  # inside the import's transaction: nobody would see the row before the commit
         now = time.monotonic()
         if done not in (0, total) and now - last["t"] < 0.5:
             return

@@ -328,20 +328,24 @@ def test_an_upload_runs_as_a_task_with_progress_and_records_one_event(
 
 
 def test_progress_callbacks_may_query_the_database_while_rows_are_written(world, tmp_path):
-    """The write phase reports progress from inside the row stream (COPY on PostgreSQL must not be busy)."""
+    """The write phase reports progress between the batches of the row stream, when the connection is free
+    (a COPY on PostgreSQL is not busy then), and the batches are written by then."""
     from qingqian.core.io.xlsx import read_rows
 
+    before = ArrearsItem.objects.count()
     seen = []
 
     def progress(phase, done, total):
-        seen.append((phase, ArrearsItem.objects.count()))
+        seen.append((phase, done, ArrearsItem.objects.count() - before))
 
     rows = [row(**{"企业统一社会信用代码": hengxin_uscc(), "合同编号": f"P-{n}"}) for n in range(7)]
     importer = LedgerImporter(actor=world.clerk, progress=progress)
     importer.progress_every = 2
+    importer.write_batch = 2
     result = importer.run(list(read_rows(write_xlsx(tmp_path / "p.xlsx", rows))))
     assert result.ok and result.counts["created"] == 7
-    assert any(phase == "write" for phase, _n in seen)
+    during = [(done, stored) for phase, done, stored in seen if phase == "write" and 0 < done < 7]
+    assert during == [(2, 2), (4, 4), (6, 6)]
 
 
 # --- the compiled binder and the bulk path ------------------------------------------------------------
