@@ -417,7 +417,7 @@ def run_backend(backend: str, args: argparse.Namespace, tmp: Path) -> tuple[list
         f"{first['status']}: {first['created']:,} items created (Django alone: {first['django_mb']} MB) |",
         f"| import again (same file) | {second['seconds']:.2f} | {second['seconds'] / read_s:.2f} | {second['peak_mb']} | "
         f"{second['status']}: {second['unchanged']:,} unchanged, {second['items']:,} items in total |",
-        f"| database floor: the same rows stored server-side | {floor['seconds']:.2f} | "
+        f"| database floor: the same rows stored by the database itself | {floor['seconds']:.2f} | "
         f"{floor['seconds'] / read_s:.2f} | | {floor['rows']:,} items + entries + aging rows by INSERT … SELECT, "
         "indexes, checks and foreign keys, commit ("
         + ", ".join(f"{k} {v:.2f} s" for k, v in floor["parts"].items())
