@@ -29,16 +29,20 @@ from django.utils import timezone
 from qingqian.ledger.choices import EntryBucket
 from qingqian.ledger.models import ArrearsItem, LedgerEntry, payer_kind_of
 from qingqian.rules import (
+    DEFAULT_POLICIES,
     Assessment,
     Calendar,
     Clauses,
     ContractInput,
     LprSeries,
     Payment,
+    Reason,
     assess,
-    assessment_to_json,
+    finding,
     get_parameters,
+    reason_from_ref,
 )
+from qingqian.rules.money import display_rate
 
 CLAUSE_BOOLS = (
     "back_to_back",
@@ -179,8 +183,21 @@ def _default_rate_on(rule_date: dt.date) -> Fraction | None:
     return Fraction(default) if default is not None else None
 
 
-#: explanation keys that depend on the amount, payments or date of the run: the aging computes them
-_NOT_STORED = ("outstanding", "interest", "segments", "overdue_days", "findings")
+# --- what an item stores of an assessment ------------------------------------------------------------
+#
+# `findings` is the list of finding codes (the texts come from the rules' catalogue under the item's
+# regulation version). `explanation` holds only what the item's columns do not (short keys, JSON values):
+#
+#   {"start": ref, "term": ref, "rate": ref,   # why: `Reason.as_ref()`, {"code", "values"?}; absent if none
+#    "rule_date": "YYYY-MM-DD",                # the date the rules' parameters were read at
+#    "because": "imported",                    # why it was (re)assessed; absent if not said
+#    "policies": {...}}                        # only when not the default policies (never, in the ledger)
+#   {"not_assessed": "delivered_on" | "principal"}   # the rules could not assess the item
+#
+# `shown_assessment` expands both back to the shapes the item page and the API show (texts included).
+
+#: compact explanation key → `Assessment` reason attribute
+_REASONS = {"start": "start_reason", "term": "term_reason", "rate": "rate_reason"}
 
 
 def stored_assessment(
@@ -192,7 +209,9 @@ def stored_assessment(
     now: dt.datetime | None = None,
 ) -> tuple[Any, ...]:
     """What an item stores of an assessment, in `ASSESSMENT_FIELDS` order — the one definition, used by
-    `apply_assessment` (one item) and by the bulk paths (import, re-assessment) that write rows directly."""
+    `apply_assessment` (one item) and by the bulk paths (import, re-assessment) that write rows directly.
+    Only the fields that do not depend on the amount or the payments are stored: the aging computes the
+    rest to date from the entries."""
     assessed_at = now or timezone.now()
     if result is None:
         missing = "delivered_on" if delivered_on is None else "principal"
@@ -205,18 +224,16 @@ def stored_assessment(
         if pending and delivered_on is not None and acceptance_period_days is not None
         else None
     )
-    explanation = assessment_to_json(result)
-    # Amount-dependent figures are not stored: the aging computes them to date from the entries.
-    for key in _NOT_STORED:
-        explanation.pop(key, None)
-    explanation["rate_reason"] = result.rate_reason.as_dict() if result.rate_reason is not None else None
-    explanation["annual_rate_percent"] = (
-        str(result.annual_rate_percent) if result.annual_rate_percent is not None else None
-    )
-    explanation["daily_rate"] = format(result.daily_rate, "f") if result.daily_rate is not None else None
+    explanation: dict[str, Any] = {}
+    for key, attribute in _REASONS.items():
+        why: Reason | None = getattr(result, attribute)
+        if why is not None:
+            explanation[key] = why.as_ref()
     explanation["rule_date"] = result.rule_date.isoformat()
     if reason:
-        explanation["refreshed_because"] = reason
+        explanation["because"] = reason
+    if result.policies != DEFAULT_POLICIES:
+        explanation["policies"] = result.policies.as_dict()
     return (
         assessed_at,
         result.regulation or "",
@@ -226,10 +243,72 @@ def stored_assessment(
         result.annual_rate_percent,
         rate.numerator if rate is not None else None,
         rate.denominator if rate is not None else None,
-        [f.as_dict() for f in result.findings],
+        [f.code for f in result.findings],
         explanation,
         reassess_on,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownAssessment:
+    """An item's stored assessment as people and API clients read it: `findings` as
+    ``[{code, message_zh, message_en, citation}]`` and `explanation` as ``{regulation, start_on,
+    start_reason, term_days, term_reason, due_on, policies, rate_reason, annual_rate_percent, daily_rate,
+    rule_date, refreshed_because?}`` (reasons ``{code, zh, en}``), or ``{"not_assessed": ...}``."""
+
+    findings: list[dict[str, str]]
+    explanation: dict[str, Any]
+
+
+def shown_assessment(item: Any) -> ShownAssessment:
+    """Expand what `item` (an `ArrearsItem` or anything with its assessment fields) stores."""
+    version = item.regulation or None
+    findings = [finding(code, version).as_dict() for code in item.findings or ()]
+    stored: dict[str, Any] = item.explanation or {}
+    if "rule_date" not in stored:  # not assessed
+        return ShownAssessment(findings, dict(stored))
+    reasons = {key: reason_from_ref(stored[key]) if key in stored else None for key in _REASONS}
+    rate = reasons["rate"]
+    daily = (
+        display_rate(Fraction(item.rate_num, item.rate_den))
+        if item.rate_num is not None and item.rate_den is not None
+        else None
+    )
+    explanation = {
+        "regulation": version,
+        "start_on": _iso(item.start_on),
+        "start_reason": _reason_dict(reasons["start"]),
+        "term_days": item.term_days,
+        "term_reason": _reason_dict(reasons["term"]),
+        "due_on": _iso(item.due_on),
+        "policies": stored.get("policies", DEFAULT_POLICIES.as_dict()),
+        "rate_reason": _reason_dict(rate),
+        # as the rules gave it (3.45, not the column's 3.4500): the rate the reason quotes
+        "annual_rate_percent": _annual_text(rate),
+        "daily_rate": format(daily, "f") if daily is not None else None,
+        "rule_date": stored["rule_date"],
+    }
+    if stored.get("because"):
+        explanation["refreshed_because"] = stored["because"]
+    return ShownAssessment(findings, explanation)
+
+
+def _iso(day: dt.date | str | None) -> str | None:
+    return day.isoformat() if isinstance(day, dt.date) else day
+
+
+def _reason_dict(why: Reason | None) -> dict[str, str] | None:
+    return why.as_dict() if why is not None else None
+
+
+def _annual_text(rate: Reason | None) -> str | None:
+    """The applied annual rate as the rules wrote it: the LPR an agreed rate was raised to, else the
+    agreed rate; none for the default daily rate."""
+    if rate is None:
+        return None
+    values = dict(rate.values)
+    applied = values.get("lpr", values.get("rate"))
+    return str(applied) if applied is not None else None
 
 
 def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: str = "") -> None:
@@ -244,7 +323,7 @@ def apply_assessment(item: ArrearsItem, result: Assessment | None, *, reason: st
         setattr(item, name, value)
 
 
-#: stored assessments remembered at once (each holds its explanation: a few KB)
+#: stored assessments remembered at once (each holds its explanation: a few hundred bytes)
 BATCH_CACHE_LIMIT = 4096
 _CLAUSES, _DELIVERED, _PERIOD = (
     ASSESSED_FACTS.index(name) for name in ("clauses", "delivered_on", "acceptance_period_days")
@@ -288,7 +367,7 @@ class BatchAssessor:
                 terms = self.terms[clauses_key] = clauses_from_json(clauses)
             # what is stored depends on whether something is owed, not how much
             contract = contract_of(payer, facts, terms, amount=Decimal(1), as_of=self.today)
-            result = assess(contract, calendar=self.calendar, lpr=self.lpr)
+            result = assess(contract, calendar=self.calendar, lpr=self.lpr, interest=False)
         stored = stored_assessment(
             result,
             delivered_on=delivered_on,

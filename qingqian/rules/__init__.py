@@ -5,7 +5,7 @@ functions compute due dates, interest, size classes and compliance findings. See
 """
 
 from .assess import assess
-from .catalogue import Catalogue, finding, get_catalogue, load_catalogue
+from .catalogue import Catalogue, finding, get_catalogue, load_catalogue, reason, reason_from_ref
 from .compliance import compliance_codes
 from .due import due_date, payment_start, payment_term, regulation_for, rule_date
 from .interest import accrue, daily_rate, overdue_days
@@ -83,6 +83,8 @@ __all__ = [
     "parse_contract",
     "payment_start",
     "payment_term",
+    "reason",
+    "reason_from_ref",
     "regulation_for",
     "round_yuan",
     "rule_date",

@@ -2,15 +2,18 @@
 
 ``finding(code, version)`` returns the shared, immutable ``Finding`` for a regulation version
 (``"2020"``, ``"2025"`` or ``None``): the version's own entry if the catalogue has one, else its
-``any`` entry. ``reason(code, **values)`` fills a zh/en template. Both files are validated when
-first used; a fault raises ``ParameterError`` naming the file and key.
+``any`` entry. ``reason(code, **values)`` fills a zh/en template; ``reason_from_ref(ref)`` fills it
+again from a stored ``Reason.as_ref()``. Both files are validated when first used; a fault raises
+``ParameterError`` naming the file and key.
 """
 
 from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .model import Finding, Reason
 from .params import ParameterError, load_yaml
@@ -111,7 +114,18 @@ def finding(code: str, version: str | None) -> Finding:
     return get_catalogue().get(code, version)
 
 
-def reason(code: str, **values: object) -> Reason:
-    """Fill the zh/en templates of reason ``code``."""
+def reason(code: str, **values: str | int) -> Reason:
+    """Fill the zh/en templates of reason ``code`` (the values are kept on the ``Reason``)."""
     zh, en = _reasons()[code]
-    return Reason(code=code, zh=zh.format(**values), en=en.format(**values))
+    return Reason(code=code, zh=zh.format(**values), en=en.format(**values), values=tuple(values.items()))
+
+
+def reason_from_ref(ref: Mapping[str, Any]) -> Reason:
+    """The ``Reason`` a stored reference (``Reason.as_ref()``) stands for, its texts from the catalogue.
+
+    A reference that carries its own ``zh``/``en`` texts (kept from before references existed, when the
+    texts could not be matched to the templates) is returned with those texts."""
+    code = str(ref["code"])
+    if "zh" in ref:
+        return Reason(code=code, zh=str(ref["zh"]), en=str(ref["en"]))
+    return reason(code, **ref.get("values", {}))

@@ -69,7 +69,7 @@ def _daily_rate(agreed_text: str | None, floor_text: str | None, default_text: s
     floor = None if floor_text is None else Decimal(floor_text)
     if floor is not None and agreed < floor:
         annual = floor
-        why = reason("rate.agreed_raised", rate=agreed_text, lpr=floor_text)
+        why = reason("rate.agreed_raised", rate=agreed_text, lpr=str(floor_text))
         findings: tuple[str, ...] = ("agreed_rate_below_lpr",)
     else:
         annual = agreed

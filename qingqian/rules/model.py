@@ -135,16 +135,31 @@ def _check_fen(name: str, amount: Decimal) -> None:
         raise ValueError(f"{name} must be a whole number of fen (at most two decimal places): {amount}")
 
 
+#: a reason's template values as stored: field name → text or whole number (JSON values)
+ReasonValues = tuple[tuple[str, str | int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why a date or number was chosen: a stable code plus Chinese and English text."""
+    """Why a date or number was chosen: a stable code plus Chinese and English text.
+
+    ``values`` are the template values the texts were filled with (``catalogue.reason``), so a stored
+    reference (``as_ref()``) rebuilds the same texts (``catalogue.reason_from_ref``).
+    """
 
     code: str
     zh: str
     en: str
+    values: ReasonValues = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "zh": self.zh, "en": self.en}
+
+    def as_ref(self) -> dict[str, object]:
+        """The JSON reference stored instead of the texts: ``{"code", "values"?}`` (no values, no key)."""
+        if not self.values:
+            return {"code": self.code}
+        return {"code": self.code, "values": dict(self.values)}
 
 
 @dataclass(frozen=True, slots=True)

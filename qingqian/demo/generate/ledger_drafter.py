@@ -129,7 +129,11 @@ class Drafter(PlanStories):
         item = SimpleNamespace(**facts)
         entries = [("principal", created, fen_to_yuan(principal_fen))]
         contract = contract_input(item, as_of=self.as_of, entries=entries, payer_kind=payer)  # type: ignore[arg-type]
-        result = assess(contract, calendar=self.calendar, lpr=self.lpr) if contract is not None else None
+        result = (  # no payments yet: what is stored does not need the interest
+            assess(contract, calendar=self.calendar, lpr=self.lpr, interest=False)
+            if contract is not None
+            else None
+        )
         apply_assessment(item, result)  # type: ignore[arg-type]
         out = vars(item)
         out["assessed_at"] = self.now

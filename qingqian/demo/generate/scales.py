@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 #: Bump when the same seed would generate different data (cached benchmark databases are rebuilt).
-VERSION = "5"
+VERSION = "6"
 SCALE_NAMES = ("tiny", "city", "province", "national")
 
 

@@ -89,11 +89,11 @@ def item_detail_out(item: ArrearsItem) -> dict[str, Any]:
         "start_on",
         "term_days",
         "annual_rate_percent",
-        "findings",
-        "explanation",
         "close_basis",
     ):
         out[name] = getattr(item, name)
+    shown = item.shown_assessment  # the stored codes and references with their texts, as before
+    out["findings"], out["explanation"] = shown.findings, shown.explanation
     return out
 
 

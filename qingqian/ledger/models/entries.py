@@ -30,8 +30,12 @@ class LedgerEntry(AppendOnlyModel):
     reverses, so for interest the reversed movement never happened. `recorded_at` is when it was written.
     """
 
-    item = models.ForeignKey(
-        "ledger.ArrearsItem", verbose_name=_("台账"), on_delete=models.PROTECT, related_name="entries"
+    item = models.ForeignKey(  # indexed by (item, bucket, effective_on)
+        "ledger.ArrearsItem",
+        verbose_name=_("台账"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=12, choices=EntryKind.choices)
     bucket = models.CharField(_("科目"), max_length=10, choices=EntryBucket.choices)
@@ -62,8 +66,10 @@ class LedgerEntry(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="entries",
+        db_index=False,  # a partial index (Meta): few entries settle a dispute
     )
-    recorded_at = models.DateTimeField(_("记账时间"), default=timezone.now, db_index=True)
+    # read per item (the item's index), never across items by time
+    recorded_at = models.DateTimeField(_("记账时间"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("记账人"),
@@ -71,6 +77,7 @@ class LedgerEntry(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # users are deactivated, never deleted: nothing looks entries up by user
     )
 
     objects = EntryQuerySet.as_manager()  # type: ignore[misc]
@@ -94,6 +101,9 @@ class LedgerEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["item", "bucket", "effective_on"], name="ledger_entry_item_bucket_idx"),
             models.Index(fields=["bucket", "effective_on"], name="ledger_entry_bucket_date_idx"),
+            models.Index(
+                fields=["dispute"], name="ledger_entry_dispute_idx", condition=Q(dispute__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +17,9 @@ from qingqian.ledger.choices import CloseBasis, ItemSource, ItemStatus, SubjectK
 from qingqian.ledger.scoping import item_scope_q
 from qingqian.registry.choices import SizeClass
 
+if TYPE_CHECKING:
+    from qingqian.ledger.assessment import ShownAssessment
+
 ZERO = Decimal("0.00")
 
 
@@ -29,12 +32,14 @@ class ArrearsItem(models.Model):
         verbose_name=_("欠款单位"),
         on_delete=models.PROTECT,
         related_name="arrears_items",
+        db_index=False,  # (debtor, status) covers it
     )
     creditor = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("债权企业"),
         on_delete=models.PROTECT,
         related_name="arrears_items",
+        db_index=False,  # (creditor, status) covers it
     )
     creditor_size_class = models.CharField(
         _("企业规模（签约时）"), max_length=10, choices=SizeClass.choices, default=SizeClass.UNKNOWN
@@ -67,10 +72,10 @@ class ArrearsItem(models.Model):
         on_delete=models.PROTECT,
         related_name="items",
         editable=False,
+        db_index=False,  # a partial index (Meta): most items were not imported
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN, db_index=True
-    )
+    # not indexed alone: two values, read with the debtor or the creditor (their indexes lead with them)
+    status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN)
 
     # The rules module's assessment (refreshed whenever an input changes).
     assessed_at = models.DateTimeField(_("评估时间"), null=True, blank=True, editable=False)
@@ -86,7 +91,7 @@ class ArrearsItem(models.Model):
     rate_den = models.BigIntegerField(null=True, blank=True, editable=False)
     findings = models.JSONField(_("合规提示"), default=list, blank=True, editable=False)
     # When the assessment must be re-run although no input changed (an acceptance period ends).
-    reassess_on = models.DateField(_("待重新评估日"), null=True, blank=True, editable=False, db_index=True)
+    reassess_on = models.DateField(_("待重新评估日"), null=True, blank=True, editable=False)  # partial index
     explanation = models.JSONField(_("评估说明"), default=dict, blank=True, editable=False)
 
     # Totals, recomputed from the entries in the same transaction as each entry (never edited).
@@ -106,6 +111,7 @@ class ArrearsItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,  # users are deactivated, never deleted: nothing looks items up by user
     )
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
@@ -116,6 +122,7 @@ class ArrearsItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,  # users are deactivated, never deleted: nothing looks items up by user
     )
     close_basis = models.CharField(
         _("销号依据"), max_length=20, choices=CloseBasis.choices, blank=True, editable=False
@@ -131,6 +138,7 @@ class ArrearsItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,  # users are deactivated, never deleted: nothing looks items up by user
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -156,6 +164,17 @@ class ArrearsItem(models.Model):
         indexes = [
             models.Index(fields=["debtor", "status"], name="ledger_item_debtor_status_idx"),
             models.Index(fields=["creditor", "status"], name="ledger_item_creditor_idx"),
+            # the sweeper's and the import page's lookups; the column is empty on nearly every row
+            models.Index(
+                fields=["reassess_on"],
+                name="ledger_item_reassess_idx",
+                condition=Q(reassess_on__isnull=False),
+            ),
+            models.Index(
+                fields=["import_job"],
+                name="ledger_item_import_job_idx",
+                condition=Q(import_job__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +194,13 @@ class ArrearsItem(models.Model):
 
     def as_label(self) -> str:
         return f"{self.contract_number} {self.contract_name}".strip()
+
+    @property
+    def shown_assessment(self) -> ShownAssessment:
+        """The stored assessment with its texts (findings and reasons), as the item page shows it."""
+        from qingqian.ledger.assessment import shown_assessment
+
+        return shown_assessment(self)
 
 
 class ItemAging(models.Model):

@@ -118,8 +118,8 @@ def _same(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
     for i in _COMPARED:
         old, new = before[i], after[i]
         if i == _EXPLANATION:  # why it was last refreshed is not part of the assessment
-            old = {k: v for k, v in (old or {}).items() if k != "refreshed_because"}
-            new = {k: v for k, v in (new or {}).items() if k != "refreshed_because"}
+            old = {k: v for k, v in (old or {}).items() if k != "because"}
+            new = {k: v for k, v in (new or {}).items() if k != "because"}
         if old != new:
             return False
     return True

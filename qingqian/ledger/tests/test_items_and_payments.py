@@ -256,7 +256,8 @@ def test_editing_an_input_of_the_rules_refreshes_the_assessment(world):
     services.item_update(actor=world.clerk, item=item, agreed_term_days=60)
     item.refresh_from_db()
     assert item.due_on == dt.date(2024, 5, 31)
-    assert item.explanation["term_days"] == 60
+    assert item.explanation["term"] == {"code": "term.agreed", "values": {"days": 60}}
+    assert item.shown_assessment.explanation["term_days"] == 60
     event = Event.objects.filter(action="ledger.item.updated", object_id=str(item.pk)).get()
     assert event.after == {"agreed_term_days": 60}
 

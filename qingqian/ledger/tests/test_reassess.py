@@ -36,7 +36,7 @@ def _fresh_reference_data():
 def stored(item: ArrearsItem) -> dict:
     """What an item stores of its assessment, without when and why it was refreshed."""
     out = {name: getattr(item, name) for name in ASSESSMENT_FIELDS if name != "assessed_at"}
-    out["explanation"] = {k: v for k, v in out["explanation"].items() if k != "refreshed_because"}
+    out["explanation"] = {k: v for k, v in out["explanation"].items() if k != "because"}
     return out
 
 
@@ -156,7 +156,8 @@ def test_editing_the_lpr_raises_agreed_rates_below_it(world, client_for, django_
         )
     item.refresh_from_db()
     assert item.annual_rate_percent == Decimal("6.5")
-    assert item.explanation["rate_reason"]["code"] == "rate.agreed_raised"
+    assert item.explanation["rate"]["code"] == "rate.agreed_raised"
+    assert item.shown_assessment.explanation["rate_reason"]["code"] == "rate.agreed_raised"
 
 
 def test_many_edits_in_one_transaction_enqueue_one_run_from_the_earliest_date(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from qingqian.rules import ParameterError, finding, get_catalogue, load_catalogue
-from qingqian.rules.catalogue import load_reasons, reason
+from qingqian.rules.catalogue import load_reasons, reason, reason_from_ref
 
 
 def test_every_finding_has_messages_and_a_citation_for_each_version() -> None:
@@ -38,6 +39,28 @@ def test_reasons_fill_both_languages() -> None:
         "The contract agrees a payment term of 45 days.",
     )
     assert load_reasons()["rate.default"][0].startswith("未约定")
+
+
+def test_a_reason_is_stored_as_its_code_and_values_and_rebuilt_from_them() -> None:
+    filled = reason("term.agreed_capped", agreed=90, cap=60)
+    ref = filled.as_ref()
+    assert ref == {"code": "term.agreed_capped", "values": {"agreed": 90, "cap": 60}}
+    again = reason_from_ref(json.loads(json.dumps(ref)))
+    assert (again.code, again.zh, again.en, again.values) == (
+        filled.code,
+        filled.zh,
+        filled.en,
+        filled.values,
+    )
+    bare = reason("term.missing")
+    assert bare.as_ref() == {"code": "term.missing"}
+    assert reason_from_ref({"code": "term.missing"}) == bare
+    assert bare.as_dict() == {"code": "term.missing", "zh": bare.zh, "en": bare.en}  # public shape unchanged
+
+
+def test_a_reference_kept_with_its_own_texts_returns_them() -> None:
+    kept = reason_from_ref({"code": "term.agreed", "zh": "旧文本", "en": "old text"})
+    assert kept.as_dict() == {"code": "term.agreed", "zh": "旧文本", "en": "old text"}
 
 
 BROKEN_FINDINGS = [

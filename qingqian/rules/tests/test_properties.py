@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,11 +17,13 @@ from qingqian.rules import (
     PAYER_KINDS,
     Assessment,
     Calendar,
+    Clauses,
     ContractInput,
     LprSeries,
     Payment,
     Policies,
     assess,
+    reason_from_ref,
     round_yuan,
 )
 
@@ -146,3 +149,69 @@ def test_the_total_is_the_exact_sum_of_the_segments_rounded_once(
     assume(result.interest is not None)
     exact = sum((s.amount_exact for s in result.segments), start=Fraction(0))
     assert result.interest == round_yuan(exact)
+
+
+@st.composite
+def any_contracts(draw: st.DrawFn) -> ContractInput:
+    """`contracts()` with acceptance, settlement and compliance clauses too: every path of `assess`."""
+    contract = draw(contracts())
+    acceptance = draw(st.booleans())
+    period = draw(st.none() | st.integers(0, 60)) if acceptance else None
+    accepted = (
+        draw(st.none() | st.integers(0, 90).map(lambda d: contract.delivered_on + timedelta(days=d)))
+        if acceptance
+        else None
+    )
+    settled = draw(st.none() | st.integers(0, 60).map(lambda d: contract.delivered_on + timedelta(days=d)))
+    clauses = Clauses(
+        back_to_back=draw(st.booleans()),
+        deposit_kinds=tuple(
+            draw(st.lists(st.sampled_from(["bid", "cash", "quality_retention"]), max_size=2))
+        ),
+        retention_percent=draw(st.none() | st.integers(0, 8).map(Decimal)),
+    )
+    return replace(
+        contract,
+        acceptance_required=acceptance,
+        acceptance_period_days=period,
+        accepted_on=accepted,
+        settlement_confirmed_on=settled,
+        clauses=clauses,
+    )
+
+
+#: what `assess(..., interest=False)` leaves out: the figures that depend on the amount and the payments
+_ACCRUAL_FIELDS = (
+    "overdue_days",
+    "outstanding",
+    "interest",
+    "interest_paid",
+    "interest_unpaid",
+    "overpaid",
+    "segments",
+)
+
+
+@examples
+@given(any_contracts(), policies)
+def test_without_interest_everything_but_the_accrual_is_the_same(
+    contract: ContractInput, policy: Policies
+) -> None:
+    full = run(contract, policy)
+    bare = assess(contract, calendar=CALENDAR, lpr=LPR, policies=policy, interest=False)
+    zero = Decimal("0.00")
+    assert (bare.interest, bare.overdue_days, bare.segments) == (None, None, ())
+    assert (bare.interest_paid, bare.interest_unpaid, bare.overpaid, bare.outstanding) == (
+        zero,
+        zero,
+        zero,
+        contract.amount,
+    )
+    assert bare.findings == tuple(f for f in full.findings if f.code != "overpaid")
+    for name in Assessment.__dataclass_fields__:
+        if name not in (*_ACCRUAL_FIELDS, "findings"):
+            assert getattr(bare, name) == getattr(full, name), name
+    for why in (full.start_reason, full.term_reason, full.rate_reason):
+        if why is not None:  # every reason rebuilds from its stored reference, texts and values alike
+            again = reason_from_ref(json.loads(json.dumps(why.as_ref())))
+            assert (again.as_dict(), again.values) == (why.as_dict(), why.values)
