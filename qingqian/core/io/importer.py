@@ -28,7 +28,9 @@ from qingqian.core.io.cells import CellError, fold, is_blank
 MAX_REPORTED_ERRORS = 500
 HEADER_SCAN = 15
 #: distinct values remembered per column (a column of unique values stops filling its table here)
-MEMO_LIMIT = 8192
+MEMO_LIMIT = 16384
+#: columns computed directly after one whose values were nearly all new while its table was full
+DIRECT_BLOCKS = 9
 
 #: the classes of the values a table remembers, each in its own table (1, 1.0 and True are equal and hash
 #: alike; a validator may still tell them apart). A Decimal is keyed by its text (1.0 ≠ 1.00 to a validator
@@ -51,7 +53,7 @@ class Memo:
 
     Call it for one value, or `map` a whole column: a hit costs one dict look-up inside a comprehension."""
 
-    __slots__ = ("catch", "decimals", "failures", "func", "limit", "messages", "size", "tables")
+    __slots__ = ("catch", "decimals", "failures", "func", "limit", "messages", "size", "skip", "tables")
 
     def __init__(
         self,
@@ -67,6 +69,7 @@ class Memo:
         self.messages = messages
         self.limit = limit
         self.size = 0
+        self.skip = 0  # the next `skip` columns are computed without the tables (`map`)
         #: successes per input class: {class: {value: result}}
         self.tables: dict[type, dict[Any, Any]] = {cls: {} for cls in _TABLED}
         #: failures per input class: {class: {value: messages}}
@@ -113,11 +116,15 @@ class Memo:
     def map(self, column: Sequence[Any]) -> tuple[list[Any], dict[int, Any]]:
         """The results for a column of values, and the failures as {position: messages} (the result at a
         failed position is None)."""
+        if self.skip:
+            self.skip -= 1
+            return self._direct(column)
         tables = self.tables
         try:
             return [tables[v.__class__][v] for v in column], {}
         except (KeyError, TypeError):  # a value not remembered (yet), or not to be
             pass
+        computed = 0
         results: list[Any] = []
         append = results.append
         failures: dict[int, Any] = {}
@@ -136,12 +143,31 @@ class Memo:
                     append(None)
                     failures[n] = found
                     continue
+            computed += 1
             ok, out = compute(value, cls, table)
             if ok:
                 append(out)
             else:
                 append(None)
                 failures[n] = out
+        if self.size >= self.limit and computed * 10 > len(column) * 9:
+            # a column of (nearly) all different values, and a full table: looking values up does not pay
+            # for the next few columns (then it is tried again, in case the values start repeating)
+            self.skip = DIRECT_BLOCKS
+        return results, failures
+
+    def _direct(self, column: Sequence[Any]) -> tuple[list[Any], dict[int, Any]]:
+        """`map` without the tables: every value computed."""
+        func, catch, messages = self.func, self.catch, self.messages
+        results: list[Any] = []
+        append = results.append
+        failures: dict[int, Any] = {}
+        for n, value in enumerate(column):
+            try:
+                append(func(value))
+            except catch as exc:
+                append(None)
+                failures[n] = messages(exc)
         return results, failures
 
 

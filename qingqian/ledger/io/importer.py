@@ -106,10 +106,9 @@ class LedgerImporter(Importer):
         self.binder.form.today = self.today  # type: ignore[attr-defined]
         self.columns = [self._column(c) for c in COLUMNS]
         self.seen: dict[tuple[int, str, str], int] = {}
-        self._debtors: dict[tuple[str, str], tuple[Organisation | None, tuple[str, str] | None]] = {}
-        self._creditors: dict[
-            tuple[str, bool], tuple[Enterprise | None, str | None, tuple[str, str] | None]
-        ] = {}
+        #: parties resolved per distinct cell values (see `_debtor`, `_creditor`)
+        self._debtors: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._creditors: dict[tuple[str, bool], tuple[Any, ...]] = {}
 
     def _column(self, c: Any) -> ImportColumn:
         kinds: dict[str, Callable[[Any], Any]] = {
@@ -194,6 +193,8 @@ class LedgerImporter(Importer):
         ]
         bound = self.binder.bind_columns(values, count)
         h = self.header_of
+        today = self.today
+        debtors, creditors, seen, existing = self._debtors, self._creditors, self.seen, self.existing
         out: list[Any] = []
         for number, (cleaned, errors), arrears, confirmed_on, debtor_uscc, debtor_name, uscc_raw, name in zip(
             rows,
@@ -206,68 +207,67 @@ class LedgerImporter(Importer):
             values.get("creditor_name", nothing),
             strict=True,
         ):
-            for fld, messages in errors.items():
-                for message in messages:
-                    error(number, h(fld) if fld != "__all__" else "", message)
-            if arrears is not None and arrears <= 0:
+            failed = bool(errors)
+            if failed:
+                for fld, messages in errors.items():
+                    for message in messages:
+                        error(number, h(fld) if fld != "__all__" else "", message)
+            if arrears is None:
+                failed = True
+            elif arrears <= ZERO:
                 error(number, h("arrears_amount"), _("确认欠款金额须大于零"))
-            if confirmed_on is not None and confirmed_on > self.today:
+                failed = True
+            if confirmed_on is not None and confirmed_on > today:
                 error(number, h("confirmed_on"), _("确认日期不能晚于今天"))
-            debtor, problem = self._debtor(debtor_uscc or "", debtor_name or "")
+            key = (debtor_uscc or "", debtor_name or "")
+            debtor, debtor_pk, problem = debtors.get(key) or self._debtor(*key)
             if problem is not None:
                 error(number, *problem)
-            creditor, uscc, problem = self._creditor(uscc_raw or "", bool(name))
+                failed = True
+            named = bool(name)
+            creditor, creditor_pk, uscc, problem = creditors.get((uscc_raw or "", named)) or self._creditor(
+                uscc_raw or "", named
+            )
             if problem is not None:
                 error(number, *problem)
-            if errors or debtor is None or uscc is None or arrears is None or arrears <= 0:
+                failed = True
+            if failed:
                 out.append(None)
                 continue
-            out.append(
-                self._plan(number, cleaned, debtor, creditor, uscc, name, arrears, confirmed_on, error)
+            contract_number = cleaned["contract_number"]
+            row_key = (debtor_pk, uscc, contract_number)
+            if row_key in seen:
+                error(
+                    number,
+                    h("contract_number"),
+                    _("与第%(n)d行是同一合同（欠款单位、企业、合同编号均相同）") % {"n": seen[row_key]},
+                )
+                out.append(None)
+                continue
+            seen[row_key] = number
+            plan = RowPlan(
+                row=number,
+                action="create",
+                debtor=debtor,
+                creditor=creditor,
+                creditor_key=uscc,
+                creditor_name=name or "",
+                size_class=cleaned.get("creditor_size_class")
+                or (creditor.size_class if creditor else SizeClass.UNKNOWN),
+                facts=facts_of(
+                    cleaned
+                ),  # every fact is a field of the form (texts clean to "", clauses to {})
+                arrears=arrears,
+                confirmed_on=confirmed_on,
             )
+            if creditor is not None:
+                found = existing.get((debtor_pk, creditor_pk, contract_number))
+                if found is not None:
+                    plan = self._compare(
+                        plan, found, lambda column, message, n=number: error(n, column, message)
+                    )
+            out.append(plan)
         return out
-
-    def _plan(
-        self,
-        number: int,
-        cleaned: dict[str, Any],
-        debtor: Organisation,
-        creditor: Enterprise | None,
-        uscc: str,
-        name: str | None,
-        arrears: Decimal,
-        confirmed_on: dt.date | None,
-        error: RowErrorSink,
-    ) -> RowPlan | None:
-        contract_number = cleaned["contract_number"]
-        row_key = (debtor.pk, uscc, contract_number)
-        if row_key in self.seen:
-            error(
-                number,
-                self.header_of("contract_number"),
-                _("与第%(n)d行是同一合同（欠款单位、企业、合同编号均相同）") % {"n": self.seen[row_key]},
-            )
-            return None
-        self.seen[row_key] = number
-        size = cleaned.get("creditor_size_class") or (creditor.size_class if creditor else SizeClass.UNKNOWN)
-        facts = facts_of(cleaned)  # every fact is a field of the form (texts clean to "", clauses to {})
-        plan = RowPlan(
-            row=number,
-            action="create",
-            debtor=debtor,
-            creditor=creditor,
-            creditor_key=uscc,
-            creditor_name=name or "",
-            size_class=size,
-            facts=facts,
-            arrears=arrears,
-            confirmed_on=confirmed_on,
-        )
-        if creditor is not None:
-            existing = self.existing.get((debtor.pk, creditor.pk, contract_number))
-            if existing is not None:
-                return self._compare(plan, existing, lambda column, message: error(number, column, message))
-        return plan
 
     def _compare(
         self, plan: RowPlan, existing: tuple[Any, ...], error: Callable[[str, str], None]
@@ -292,12 +292,11 @@ class LedgerImporter(Importer):
         plan.changes = changes
         return plan
 
-    def _debtor(self, uscc: str, name: str) -> tuple[Organisation | None, tuple[str, str] | None]:
-        """The debtor by its credit code, else by its name, and the problem (column, message) if any;
+    def _debtor(self, uscc: str, name: str) -> tuple[Organisation | None, int | None, tuple[str, str] | None]:
+        """The debtor by its credit code, else by its name, its pk, and the problem (column, message) if any;
         remembered per distinct (code, name)."""
-        found = self._debtors.get((uscc, name))
-        if found is None:
-            found = self._debtors[(uscc, name)] = self._find_debtor(uscc, name)
+        org, problem = self._find_debtor(uscc, name)
+        found = self._debtors[(uscc, name)] = (org, org.pk if org is not None else None, problem)
         return found
 
     def _find_debtor(self, uscc: str, name: str) -> tuple[Organisation | None, tuple[str, str] | None]:
@@ -319,12 +318,12 @@ class LedgerImporter(Importer):
 
     def _creditor(
         self, raw: str, named: bool
-    ) -> tuple[Enterprise | None, str | None, tuple[str, str] | None]:
-        """The creditor SME by its credit code (None: new to the registry), the checked code, and the
-        problem (column, message) if any; remembered per distinct (code, whether a name is given)."""
-        found = self._creditors.get((raw, named))
-        if found is None:
-            found = self._creditors[(raw, named)] = self._find_creditor(raw, named)
+    ) -> tuple[Enterprise | None, int | None, str | None, tuple[str, str] | None]:
+        """The creditor SME by its credit code (None: new to the registry), its pk, the checked code, and
+        the problem (column, message) if any; remembered per distinct (code, whether a name is given)."""
+        enterprise, uscc, problem = self._find_creditor(raw, named)
+        pk = enterprise.pk if enterprise is not None else None
+        found = self._creditors[(raw, named)] = (enterprise, pk, uscc, problem)
         return found
 
     def _find_creditor(
