@@ -13,7 +13,7 @@ import gc
 import itertools
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -313,7 +313,7 @@ class FormBinder:
         return next(self.bind_columns({name: [value] for name, value in data.items()}, 1))
 
     def bind_columns(
-        self, data: dict[str, Sequence[Any]], count: int
+        self, data: Mapping[str, Sequence[Any]], count: int
     ) -> Iterator[tuple[dict[str, Any], dict[str, list[str]]]]:
         """`count` rows given as {field: column of values} (a missing field is None on every row): per row
         (cleaned data, {field: [messages]}), the errors in field order. The fields are cleaned column by

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django import forms
@@ -74,16 +75,17 @@ class HookedForm(forms.Form):
     b = forms.CharField(required=False)
     c = forms.IntegerField(required=False)
 
-    def clean_b(self):
+    def clean_b(self) -> str:
+        data: dict[str, Any] = self.cleaned_data
         # a clean_<field>() sees the fields before it only, as in Form.full_clean
-        if "c" in self.cleaned_data:
+        if "c" in data:
             raise ValidationError("c seen too early")
-        if self.cleaned_data["b"] == "bad":
+        if data["b"] == "bad":
             raise ValidationError("b is bad")
-        return self.cleaned_data["b"].upper()
+        return str(data["b"]).upper()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("a") == 13:
             raise ValidationError("unlucky")
         if data.get("c") == 7:
@@ -92,7 +94,7 @@ class HookedForm(forms.Form):
 
 
 def test_binding_a_block_column_by_column_says_what_the_form_says_row_by_row():
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"a": 1, "b": "x", "c": 2},
         {"a": "y", "b": "bad", "c": 2},  # a field error, then a hook error: in field order
         {"a": 1, "b": "bad", "c": "z"},

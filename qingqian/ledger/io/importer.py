@@ -4,6 +4,7 @@ idempotent by (debtor, creditor, contract number), all-or-nothing per file."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import time
 from collections.abc import Callable
@@ -254,19 +255,15 @@ class LedgerImporter(Importer):
                 creditor_name=name or "",
                 size_class=cleaned.get("creditor_size_class")
                 or (creditor.size_class if creditor else SizeClass.UNKNOWN),
-                facts=facts_of(
-                    cleaned
-                ),  # every fact is a field of the form (texts clean to "", clauses to {})
+                # every fact is a field of the form (texts clean to "", clauses to {})
+                facts=facts_of(cleaned),
                 arrears=arrears,
                 confirmed_on=confirmed_on,
             )
-            if creditor is not None:
-                found = existing.get((debtor_pk, creditor_pk, contract_number))
-                if found is not None:
-                    plan = self._compare(
-                        plan, found, lambda column, message, n=number: error(n, column, message)
-                    )
-            out.append(plan)
+            found = existing.get((debtor_pk, creditor_pk, contract_number)) if creditor is not None else None
+            out.append(
+                plan if found is None else self._compare(plan, found, functools.partial(error, number))
+            )
         return out
 
     def _compare(

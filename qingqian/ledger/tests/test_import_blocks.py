@@ -6,23 +6,30 @@ from __future__ import annotations
 import pytest
 
 from qingqian.core.io.xlsx import read_rows
-from qingqian.ledger.io.importer import LedgerImporter
+from qingqian.ledger.io.importer import LedgerImporter, RowPlan
 from qingqian.ledger.models import ArrearsItem
 from qingqian.ledger.tests.test_import_export import NEW_SME_USCC, hengxin_uscc, row, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
 
+class CheckOnly(LedgerImporter):
+    """The check pass only: `apply` keeps what it would be given."""
+
+    planned: list[RowPlan] = []
+
+    def apply(self, checked: list[RowPlan]) -> dict[str, int]:
+        self.planned = checked
+        return {}
+
+
 def check(path, actor, every):
-    """The check pass only: what `apply` would be given, and the errors."""
-    importer = LedgerImporter(actor=actor)
+    importer = CheckOnly(actor=actor)
     importer.progress_every = every
-    planned = []
-    importer.apply = lambda checked: planned.extend(checked) or {}
     result = importer.run(list(read_rows(path)))
     plans = [
         (p.row, p.action, p.debtor.pk, p.creditor_key, p.creditor_name, p.size_class, p.facts, p.arrears)
-        for p in planned
+        for p in importer.planned
     ]
     return [str(e) for e in result.errors], result.error_count, result.total_rows, plans
 
