@@ -53,7 +53,18 @@ class Memo:
 
     Call it for one value, or `map` a whole column: a hit costs one dict look-up inside a comprehension."""
 
-    __slots__ = ("catch", "decimals", "failures", "func", "limit", "messages", "size", "skip", "tables")
+    __slots__ = (
+        "catch",
+        "decimals",
+        "failures",
+        "func",
+        "known",
+        "limit",
+        "messages",
+        "size",
+        "skip",
+        "tables",
+    )
 
     def __init__(
         self,
@@ -75,6 +86,7 @@ class Memo:
         #: failures per input class: {class: {value: messages}}
         self.failures: dict[type, dict[Any, Any]] = {cls: {} for cls in _TABLED}
         self.decimals: dict[str, Outcome] = {}
+        self.known = bool(known)  # outcomes decided in advance are always looked up (no direct `map`)
         for value, result in (known or {}).items():
             self.tables[value.__class__][value] = result
 
@@ -150,7 +162,7 @@ class Memo:
             else:
                 append(None)
                 failures[n] = out
-        if self.size >= self.limit and computed * 10 > len(column) * 9:
+        if self.size >= self.limit and not self.known and computed * 10 > len(column) * 9:
             # a column of (nearly) all different values, and a full table: looking values up does not pay
             # for the next few columns (then it is tried again, in case the values start repeating)
             self.skip = DIRECT_BLOCKS
