@@ -308,8 +308,10 @@ class FormBinder:
             # An empty value of an optional field cleans to the field's own empty value without running
             # validators (Django's Field.clean does exactly this); decided once instead of per row, where
             # no clean_<field>() must run.
-            empty = fld.to_python(None)
-            known = {None: empty, "": empty} if not fld.required and self.hooks[name] is None else None
+            known = None
+            if not fld.required and self.hooks[name] is None:
+                empty = fld.to_python(None)
+                known = {None: empty, "": empty}
             self.memos.append(
                 Memo(
                     fld.clean,
