@@ -13,9 +13,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from qingqian.core.io import cells
-from qingqian.core.io import importer as machinery
 from qingqian.core.io.cells import CellError
-from qingqian.core.io.importer import CHECK_GC_THRESHOLD, FormBinder, ImportColumn, Importer, Memo
+from qingqian.core.io.importer import (
+    CHECK_GC_THRESHOLD,
+    DIRECT_BLOCKS,
+    FormBinder,
+    ImportColumn,
+    Importer,
+    Memo,
+    base,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +67,10 @@ def test_a_column_of_new_values_is_computed_directly_once_the_table_is_full():
     memo = Memo(func, catch=CellError, messages=str, limit=4)
     first = [str(n) for n in range(20)]
     assert memo.map(first) == (list(range(20)), {})
-    assert memo.skip == machinery.DIRECT_BLOCKS  # nearly all new, table full: no more look-ups for a while
+    assert memo.skip == DIRECT_BLOCKS  # nearly all new, table full: no more look-ups for a while
     second = ["0", "x", "21", "0"]
     assert memo.map(second) == ([0, None, 21, 0], {1: "应为整数，实际为“x”"})
-    assert memo.skip == machinery.DIRECT_BLOCKS - 1
+    assert memo.skip == DIRECT_BLOCKS - 1
     assert calls == [*first, *second]  # the direct path computes, with the same outcomes
 
 
@@ -239,7 +246,7 @@ def test_progress_is_reported_per_block_as_before():
 
 
 def test_the_errors_reported_stop_at_the_limit_across_blocks_but_all_are_counted(monkeypatch):
-    monkeypatch.setattr(machinery, "MAX_REPORTED_ERRORS", 4)
+    monkeypatch.setattr(base, "MAX_REPORTED_ERRORS", 4)
     body = [("x", "甲") if n % 2 else (n + 10, "乙") for n in range(1, 12)]
     errors, count, total, applied, _checked = outcome(NumberImporter(3), sheet(*body))
     assert errors == [f"第{row}行：编号：应为整数，实际为“x”" for row in (3, 5, 7, 9)]
