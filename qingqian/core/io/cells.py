@@ -26,6 +26,7 @@ _FOLD_TEXT.update(
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # the 1900 date system (with Lotus's leap-year bug folded in)
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
+_ZERO = Decimal(0)
 
 
 class CellError(ValueError):
@@ -45,6 +46,8 @@ def text(value: Any, *, keep_width: bool = False) -> str:
     """A text cell: numbers as typed (12.0 → "12"), blanks stripped, a protective leading quote removed."""
     if value is None:
         return ""
+    if value.__class__ is str:  # by far the most common: straight to the text rules
+        return _text_rules(value, keep_width)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int):
@@ -55,7 +58,10 @@ def text(value: Any, *, keep_width: bool = False) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    raw = value if isinstance(value, str) else str(value)
+    return _text_rules(value if isinstance(value, str) else str(value), keep_width)
+
+
+def _text_rules(raw: str, keep_width: bool) -> str:
     out = raw.strip() if keep_width else raw.translate(_FOLD_TEXT).strip()
     if "  " in out or "\t" in out or "\n" in out or "\r" in out:
         out = re.sub(r"\s+", " ", out)
@@ -71,28 +77,33 @@ def amount(value: Any, *, multiplier: Decimal = Decimal(1), allow_negative: bool
     """An amount in yuan, exact to the fen. `multiplier` is 10000 for a file in 万元. A text may carry its
     own unit (``12.5万元``, ``¥1,234.00``, ``1 234元``); thousands separators and full-width digits are fine.
     Numbers from Excel arrive as binary floats: they are read by their shortest decimal text."""
-    if is_blank(value):
+    cls = value.__class__
+    if cls is float:  # the most common first: a number cell
+        return _fen(Decimal(f"{value:.15g}") * multiplier, value, allow_negative)  # = excel_number(value)
+    if value is None:
         return None
-    if isinstance(value, bool):
+    if cls is bool:
         raise CellError(_("应为金额"))
     if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = excel_number(value)
-    elif isinstance(value, Decimal):
-        number = value
-    else:
-        cleaned = fold(str(value)).replace(",", "").replace(" ", "").replace("¥", "").replace("￥", "")
-        unit = multiplier
-        if cleaned.endswith("万元") or cleaned.endswith("万"):
-            cleaned, unit = cleaned.rstrip("元").rstrip("万"), WAN
-        elif cleaned.endswith("元"):
-            cleaned, unit = cleaned[:-1], Decimal(1)
-        if not _AMOUNT_TEXT.match(cleaned):
-            raise CellError(_("应为金额（如 12345.67），实际为“%(v)s”") % {"v": str(value).strip()[:30]})
-        number = Decimal(cleaned) * unit
-        return _fen(number, value, allow_negative)
-    return _fen(number * multiplier, value, allow_negative)
+        return _fen(Decimal(value) * multiplier, value, allow_negative)
+    if isinstance(value, float):
+        return _fen(excel_number(value) * multiplier, value, allow_negative)
+    if isinstance(value, Decimal):
+        return _fen(value * multiplier, value, allow_negative)
+    folded = fold(value if isinstance(value, str) else str(value))
+    if not folded:
+        if isinstance(value, str):
+            return None  # a blank text
+        raise CellError(_("应为金额（如 12345.67），实际为“%(v)s”") % {"v": str(value).strip()[:30]})
+    cleaned = folded.replace(",", "").replace(" ", "").replace("¥", "").replace("￥", "")
+    unit = multiplier
+    if cleaned.endswith("万元") or cleaned.endswith("万"):
+        cleaned, unit = cleaned.rstrip("元").rstrip("万"), WAN
+    elif cleaned.endswith("元"):
+        cleaned, unit = cleaned[:-1], Decimal(1)
+    if not _AMOUNT_TEXT.match(cleaned):
+        raise CellError(_("应为金额（如 12345.67），实际为“%(v)s”") % {"v": str(value).strip()[:30]})
+    return _fen(Decimal(cleaned) * unit, value, allow_negative)
 
 
 def excel_number(value: float) -> Decimal:
@@ -104,7 +115,7 @@ def excel_number(value: float) -> Decimal:
 def _fen(number: Decimal, raw: Any, allow_negative: bool) -> Decimal:
     if not number.is_finite():
         raise CellError(_("应为金额"))
-    if number < 0 and not allow_negative:
+    if number < _ZERO and not allow_negative:
         raise CellError(_("金额不能为负数"))
     rounded = number.quantize(CENT)
     if rounded != number:

@@ -4,6 +4,7 @@ idempotent by (debtor, creditor, contract number), all-or-nothing per file."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from qingqian.core.events import record_event
 from qingqian.core.io import cells
 from qingqian.core.io.bulk import fast_insert, reserve_ids
-from qingqian.core.io.importer import FormBinder, ImportColumn, Importer, Layout
+from qingqian.core.io.importer import FormBinder, ImportColumn, Importer, Layout, RowErrorSink
 from qingqian.core.permissions import grants_of
 from qingqian.ledger.assessment import ASSESSED_FACTS, ASSESSMENT_FIELDS, BatchAssessor
 from qingqian.ledger.choices import AmountUnit, EntryBucket, EntryKind, ItemSource, ItemStatus, SubjectKind
@@ -31,6 +32,7 @@ from qingqian.registry.models import Enterprise, Organisation
 from qingqian.registry.uscc import UsccError, check_uscc
 
 WAN = Decimal(10000)
+IMPORT = ItemSource.IMPORT.value  # a plain str: the form's choice field remembers its outcome per text
 #: contract facts compared to decide "unchanged" vs "update" for an existing item
 COMPARED = [
     "contract_name",
@@ -108,7 +110,9 @@ class LedgerImporter(Importer):
         self.binder.form.today = self.today  # type: ignore[attr-defined]
         self.columns = [self._column(c) for c in COLUMNS]
         self.seen: dict[tuple[int, str, str], int] = {}
-        self._uscc: dict[str, tuple[str, str]] = {}
+        #: parties resolved per distinct cell values (see `_debtor`, `_creditor`)
+        self._debtors: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._creditors: dict[tuple[str, bool], tuple[Any, ...]] = {}
 
     def _column(self, c: Any) -> ImportColumn:
         kinds: dict[str, Callable[[Any], Any]] = {
@@ -119,7 +123,7 @@ class LedgerImporter(Importer):
             "bool": cells.boolean,
             "rate": cells.decimal,
         }
-        parse = kinds.get(c.kind, cells.text)
+        parse: Callable[[Any], Any] | None = kinds.get(c.kind, cells.text)
         if c.kind == "choice":
             choices = {
                 "subject_kind": SubjectKind.choices,
@@ -128,7 +132,7 @@ class LedgerImporter(Importer):
             }[c.field]
             parse = cells.choice_parser(choices)
         if c.field == "_seq":
-            parse = cells.text
+            parse = None  # 序号 is for the reader: no check reads it, so the cells are taken as they are
         return ImportColumn(c.header, c.field, parse, c.required, c.aliases, c.export_only)
 
     def _amount(self, value: Any) -> Decimal | None:
@@ -156,6 +160,8 @@ class LedgerImporter(Importer):
             "debtor_id", "creditor_id", "contract_number", "pk", "status", "principal_total", *COMPARED
         ).iterator(chunk_size=5000):
             self.existing[(row[0], row[1], row[2])] = row[3:]
+        self._debtors.clear()  # resolved against these tables
+        self._creditors.clear()
 
     def _allowed_debtor_ids(self) -> set[int] | None:
         if self.actor is None:
@@ -170,56 +176,98 @@ class LedgerImporter(Importer):
             return set()
         return set(Organisation.objects.filter(q).values_list("pk", flat=True))
 
-    # -- one row -----------------------------------------------------------------------------------
+    # -- the rows -----------------------------------------------------------------------------------
     def check_row(self, row_number: int, values: dict[str, Any], error: Callable[[str, str], None]) -> Any:
-        h = self.header_of
+        """One row: a block of one."""
+        columns = {name: [value] for name, value in values.items()}
+        return self.check_block([row_number], columns, lambda _row, column, message: error(column, message))[
+            0
+        ]
+
+    def check_block(self, rows: list[int], values: dict[str, list[Any]], error: RowErrorSink) -> list[Any]:
+        """Every row bound to `ContractForm` (column by column: `FormBinder.bind_columns`), then per row the
+        importer's own checks: the amount, the date, the parties (resolved once per distinct value), the
+        same contract twice in the file, and what an existing item says."""
+        count = len(rows)
+        nothing: list[Any] = [None] * count
         # The binder reads the form's fields only; the parties and the amount are the importer's own.
-        if values.get("source") is None:
-            values["source"] = ItemSource.IMPORT
-        if values.get("acceptance_required") is None:
-            values["acceptance_required"] = False
-        cleaned, errors = self.binder.bind(values)
-        for fld, messages in errors.items():
-            for message in messages:
-                error(h(fld) if fld != "__all__" else "", message)
-        arrears = values.get("arrears_amount")
-        if arrears is not None and arrears <= 0:
-            error(h("arrears_amount"), _("确认欠款金额须大于零"))
-        confirmed_on = values.get("confirmed_on")
-        if confirmed_on is not None and confirmed_on > self.today:
-            error(h("confirmed_on"), _("确认日期不能晚于今天"))
-        debtor = self._debtor(values, error)
-        creditor, uscc = self._creditor(values, error)
-        if errors or debtor is None or uscc is None or arrears is None or arrears <= 0:
-            return None
-        number = cleaned["contract_number"]
-        row_key = (debtor.pk, uscc, number)
-        if row_key in self.seen:
-            error(
-                h("contract_number"),
-                _("与第%(n)d行是同一合同（欠款单位、企业、合同编号均相同）") % {"n": self.seen[row_key]},
+        values["source"] = [IMPORT if v is None else v for v in values.get("source", nothing)]
+        values["acceptance_required"] = [
+            False if v is None else v for v in values.get("acceptance_required", nothing)
+        ]
+        bound = self.binder.bind_columns(values, count)
+        h = self.header_of
+        today = self.today
+        debtors, creditors, seen, existing = self._debtors, self._creditors, self.seen, self.existing
+        out: list[Any] = []
+        for number, (cleaned, errors), arrears, confirmed_on, debtor_uscc, debtor_name, uscc_raw, name in zip(
+            rows,
+            bound,
+            values.get("arrears_amount", nothing),
+            values.get("confirmed_on", nothing),
+            values.get("debtor_uscc", nothing),
+            values.get("debtor_name", nothing),
+            values.get("creditor_uscc", nothing),
+            values.get("creditor_name", nothing),
+            strict=True,
+        ):
+            failed = bool(errors)
+            if failed:
+                for fld, messages in errors.items():
+                    for message in messages:
+                        error(number, h(fld) if fld != "__all__" else "", message)
+            if arrears is None:
+                failed = True
+            elif arrears <= ZERO:
+                error(number, h("arrears_amount"), _("确认欠款金额须大于零"))
+                failed = True
+            if confirmed_on is not None and confirmed_on > today:
+                error(number, h("confirmed_on"), _("确认日期不能晚于今天"))
+            key = (debtor_uscc or "", debtor_name or "")
+            debtor, debtor_pk, problem = debtors.get(key) or self._debtor(*key)
+            if problem is not None:
+                error(number, *problem)
+                failed = True
+            named = bool(name)
+            creditor, creditor_pk, uscc, problem = creditors.get((uscc_raw or "", named)) or self._creditor(
+                uscc_raw or "", named
             )
-            return None
-        self.seen[row_key] = row_number
-        size = cleaned.get("creditor_size_class") or (creditor.size_class if creditor else SizeClass.UNKNOWN)
-        facts = facts_of(cleaned)  # every fact is a field of the form (texts clean to "", clauses to {})
-        plan = RowPlan(
-            row=row_number,
-            action="create",
-            debtor=debtor,
-            creditor=creditor,
-            creditor_key=uscc,
-            creditor_name=values.get("creditor_name") or "",
-            size_class=size,
-            facts=facts,
-            arrears=arrears,
-            confirmed_on=confirmed_on,
-        )
-        if creditor is not None:
-            existing = self.existing.get((debtor.pk, creditor.pk, number))
-            if existing is not None:
-                return self._compare(plan, existing, error)
-        return plan
+            if problem is not None:
+                error(number, *problem)
+                failed = True
+            if failed:
+                out.append(None)
+                continue
+            contract_number = cleaned["contract_number"]
+            row_key = (debtor_pk, uscc, contract_number)
+            if row_key in seen:
+                error(
+                    number,
+                    h("contract_number"),
+                    _("与第%(n)d行是同一合同（欠款单位、企业、合同编号均相同）") % {"n": seen[row_key]},
+                )
+                out.append(None)
+                continue
+            seen[row_key] = number
+            plan = RowPlan(
+                row=number,
+                action="create",
+                debtor=debtor,
+                creditor=creditor,
+                creditor_key=uscc,
+                creditor_name=name or "",
+                size_class=cleaned.get("creditor_size_class")
+                or (creditor.size_class if creditor else SizeClass.UNKNOWN),
+                # every fact is a field of the form (texts clean to "", clauses to {})
+                facts=facts_of(cleaned),
+                arrears=arrears,
+                confirmed_on=confirmed_on,
+            )
+            found = existing.get((debtor_pk, creditor_pk, contract_number)) if creditor is not None else None
+            out.append(
+                plan if found is None else self._compare(plan, found, functools.partial(error, number))
+            )
+        return out
 
     def _compare(
         self, plan: RowPlan, existing: tuple[Any, ...], error: Callable[[str, str], None]
@@ -244,49 +292,51 @@ class LedgerImporter(Importer):
         plan.changes = changes
         return plan
 
-    def _debtor(self, values: dict[str, Any], error: Callable[[str, str], None]) -> Organisation | None:
-        uscc = values.get("debtor_uscc") or ""
-        name = values.get("debtor_name") or ""
-        org = None
+    def _debtor(self, uscc: str, name: str) -> tuple[Organisation | None, int | None, tuple[str, str] | None]:
+        """The debtor by its credit code, else by its name, its pk, and the problem (column, message) if any;
+        remembered per distinct (code, name)."""
+        org, problem = self._find_debtor(uscc, name)
+        found = self._debtors[(uscc, name)] = (org, org.pk if org is not None else None, problem)
+        return found
+
+    def _find_debtor(self, uscc: str, name: str) -> tuple[Organisation | None, tuple[str, str] | None]:
+        h = self.header_of
         if uscc:
             org = self.org_by_uscc.get(uscc.upper())
             if org is None:
-                error(self.header_of("debtor_uscc"), _("单位名录中没有该统一社会信用代码的单位"))
-                return None
+                return None, (h("debtor_uscc"), _("单位名录中没有该统一社会信用代码的单位"))
         else:
             matches = self.org_by_name.get(name, [])
             if not matches:
-                error(self.header_of("debtor_name"), _("单位名录中没有名为“%(n)s”的单位") % {"n": name[:60]})
-                return None
+                return None, (h("debtor_name"), _("单位名录中没有名为“%(n)s”的单位") % {"n": name[:60]})
             if len(matches) > 1:
-                error(self.header_of("debtor_name"), _("有多个同名单位，请填写欠款单位统一社会信用代码"))
-                return None
+                return None, (h("debtor_name"), _("有多个同名单位，请填写欠款单位统一社会信用代码"))
             org = matches[0]
         if self.allowed is not None and org.pk not in self.allowed:
-            error(self.header_of("debtor_name"), _("该欠款单位不在您的权限范围内"))
-            return None
-        return org
+            return None, (h("debtor_name"), _("该欠款单位不在您的权限范围内"))
+        return org, None
 
     def _creditor(
-        self, values: dict[str, Any], error: Callable[[str, str], None]
-    ) -> tuple[Enterprise | None, str | None]:
-        raw = values.get("creditor_uscc") or ""
-        checked = self._uscc.get(raw)
-        if checked is None:
-            try:
-                checked = (check_uscc(raw).value, "")
-            except UsccError as exc:
-                checked = ("", str(exc))
-            self._uscc[raw] = checked
-        uscc, problem = checked
-        if problem:
-            error(self.header_of("creditor_uscc"), problem)
-            return None, None
+        self, raw: str, named: bool
+    ) -> tuple[Enterprise | None, int | None, str | None, tuple[str, str] | None]:
+        """The creditor SME by its credit code (None: new to the registry), its pk, the checked code, and
+        the problem (column, message) if any; remembered per distinct (code, whether a name is given)."""
+        enterprise, uscc, problem = self._find_creditor(raw, named)
+        pk = enterprise.pk if enterprise is not None else None
+        found = self._creditors[(raw, named)] = (enterprise, pk, uscc, problem)
+        return found
+
+    def _find_creditor(
+        self, raw: str, named: bool
+    ) -> tuple[Enterprise | None, str | None, tuple[str, str] | None]:
+        try:
+            uscc = check_uscc(raw).value
+        except UsccError as exc:
+            return None, None, (self.header_of("creditor_uscc"), str(exc))
         enterprise = self.ent_by_uscc.get(uscc)
-        if enterprise is None and not values.get("creditor_name"):
-            error(self.header_of("creditor_name"), _("新企业须填写名称"))
-            return None, None
-        return enterprise, uscc
+        if enterprise is None and not named:
+            return None, None, (self.header_of("creditor_name"), _("新企业须填写名称"))
+        return enterprise, uscc, None
 
     def apply(self, checked: list[RowPlan]) -> dict[str, int]:
         from qingqian.ledger.aging import age_items

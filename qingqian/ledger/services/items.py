@@ -102,6 +102,8 @@ def validate_clauses(raw: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 CENT = Decimal("0.01")
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
+_DEFAULT_SOURCE, _DEFAULT_SIZE = ItemSource.SELF_INSPECTION, SizeClass.UNKNOWN
 SUBJECTS = frozenset(SubjectKind.values)
 SOURCES = frozenset(ItemSource.values)
 SIZES = frozenset(SizeClass.values)
@@ -115,40 +117,41 @@ def validate_item_fields(data: dict[str, Any], *, today: dt.date | None = None) 
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    number = str(data.get("contract_number") or "").strip()
+    get = data.get  # called once per imported row: look-ups kept local
+    number = str(get("contract_number") or "").strip()
     if not number:
         add("contract_number", _("请填写合同编号。"))
     for field, limit in TEXT_LIMITS.items():
-        if len(str(data.get(field) or "")) > limit:
+        if len(str(get(field) or "")) > limit:
             add(field, _("不能超过%(n)d个字符。") % {"n": limit})
-    if data.get("subject_kind") not in SUBJECTS:
+    if get("subject_kind") not in SUBJECTS:
         add("subject_kind", _("标的类型须为货物、工程或服务。"))
-    if data.get("source", ItemSource.SELF_INSPECTION) not in SOURCES:
+    if get("source", _DEFAULT_SOURCE) not in SOURCES:
         add("source", _("来源无效。"))
-    if data.get("creditor_size_class", SizeClass.UNKNOWN) not in SIZES:
+    if get("creditor_size_class", _DEFAULT_SIZE) not in SIZES:
         add("creditor_size_class", _("企业规模无效。"))
-    signed = data.get("signed_on")
+    signed = get("signed_on")
     if not isinstance(signed, dt.date):
         add("signed_on", _("请填写合同签订日期。"))
     elif signed > today:
         add("signed_on", _("合同签订日期不能晚于今天。"))
-    amount = data.get("contract_amount")
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+    amount = get("contract_amount")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= _ZERO:
         add("contract_amount", _("合同金额须大于零。"))
     elif amount != amount.quantize(CENT):
         add("contract_amount", _("金额最多保留两位小数。"))
-    delivered, accepted = data.get("delivered_on"), data.get("accepted_on")
+    delivered, accepted = get("delivered_on"), get("accepted_on")
     if isinstance(delivered, dt.date) and delivered > today:
         add("delivered_on", _("交付日期不能晚于今天。"))
     if isinstance(delivered, dt.date) and isinstance(accepted, dt.date) and accepted < delivered:
         add("accepted_on", _("验收合格日期不能早于交付日期。"))
     for field in ("acceptance_period_days", "agreed_term_days"):
-        days = data.get(field)
+        days = get(field)
         if days is not None and (not isinstance(days, int) or days < 0 or days > 36500):
             add(field, _("天数须为 0 到 36500 之间的整数。"))
-    rate = data.get("agreed_annual_rate")
+    rate = get("agreed_annual_rate")
     if rate is not None and (
-        not isinstance(rate, Decimal) or not rate.is_finite() or rate < 0 or rate >= 100
+        not isinstance(rate, Decimal) or not rate.is_finite() or rate < _ZERO or rate >= _HUNDRED
     ):
         add("agreed_annual_rate", _("约定年利率须在 0 到 100 之间（填百分数，如 3.45）。"))
     _clean, clause_errors = validate_clauses(data.get("clauses"))
