@@ -219,7 +219,7 @@ class Importer:
         return checked
 
 
-#: young objects between two collections of the youngest generation while a file is checked (Python's
+#: young objects between two collections of the youngest generation while a file is imported (Python's
 #: default is 700): a block's columns and results are thousands of live objects, which the default
 #: would scan over and over and promote to the old generation, whose full scans then grow with the file
 CHECK_GC_THRESHOLD = 100_000
@@ -230,8 +230,9 @@ _gc_saved: tuple[int, int, int] = (0, 0, 0)
 
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Collect cyclic garbage less often while checking (checking makes little of it); the previous
-    thresholds come back when the last import running in the process is done."""
+    """Collect cyclic garbage less often while checking and writing (both make little of it, and every
+    collection of the old generation walks all the file's checked rows); the previous thresholds come back
+    when the last import running in the process is done."""
     global _gc_users, _gc_saved
     with _gc_lock:
         if _gc_users == 0:
