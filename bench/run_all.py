@@ -203,6 +203,8 @@ def main() -> None:
         "A MISS comes with the profile that explains it: in its section below (the import's phase table and"
         " cProfile list, the load test's per-endpoint profile) and as query plans in `docs/perf/`"
         f" ({', '.join(f'`{p.name}`' for p in sorted((ROOT / 'docs' / 'perf').glob('*.md')))}).",
+        "The import's section also measures the database floor — the same rows stored by the database itself —"
+        " which with calamine's load is already above 3× the bare read on this machine (`docs/perf/ledger-import.md`).",
         "",
         "## Results",
         "",
