@@ -23,18 +23,9 @@ from qingqian.core.io.importer import (
     Memo,
     base,
 )
+from qingqian.core.tests.test_import_memo import counting
 
 pytestmark = pytest.mark.django_db
-
-
-def counting(func):
-    calls = []
-
-    def wrapped(value):
-        calls.append(value)
-        return func(value)
-
-    return wrapped, calls
 
 
 # --- Memo.map ---------------------------------------------------------------------------------------
